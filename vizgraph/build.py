@@ -1,0 +1,66 @@
+"""Report specs -> report folders: `vizgraph build reports/` builds every spec into reports/_build/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import report_files
+from .compile import compile_graph
+from .errors import VizgraphError
+from .files import write_report
+from .parse import parse
+from .spec import Spec, load_spec
+from .trace import trace_graph
+
+__all__ = ["BuildResult", "build", "find_specs"]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    spec: Path
+    out: Path | None  # None when the spec failed
+    error: VizgraphError | None = None
+
+
+def find_specs(paths: Iterable[Path]) -> list[Path]:
+    """Spec files named directly, and the *.toml files of folders (not their _build)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def build(
+    paths: Iterable[Path],
+    *,
+    out: Path | None = None,
+    on_result: Callable[[BuildResult], None] = lambda result: None,
+) -> list[BuildResult]:
+    """Build every spec; a bad spec fails alone and the others are still built."""
+    results = []
+    for spec_path in find_specs(paths):
+        result = _build_one(spec_path, out or spec_path.parent / "_build")
+        on_result(result)
+        results.append(result)
+    return results
+
+
+def _build_one(spec_path: Path, out: Path) -> BuildResult:
+    try:
+        spec = load_spec(spec_path)
+        return BuildResult(spec_path, write_report(out / spec.name, _files(spec)))
+    except VizgraphError as error:
+        return BuildResult(spec_path, None, error)
+
+
+def _files(spec: Spec) -> dict[str, str | bytes]:
+    graph = compile_graph(
+        parse(spec.positioned_program, file=spec.program_file), target=spec.target
+    )
+    traced = trace_graph(graph, inputs=spec.inputs, wrt=spec.params, digits=spec.digits)
+    return report_files(traced, spec.program, title=spec.title, description=spec.description)

@@ -1,0 +1,168 @@
+"""The command line: a thin skin over the API. Bad input: one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+__all__ = ["main"]
+
+_DESCRIPTION = "Backpropagation walkthroughs: a program becomes a graph, traced step by step."
+_EXAMPLES = """examples:
+  vizgraph trace "w = 3; a = 2 + 3*w; J = a**2" --json
+  vizgraph render "(2 + 3w)^2" --at w=3 -o lab
+  vizgraph render neuron.vg --wrt w,b -o neuron
+  vizgraph build reports/
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # one line for the user; the traceback only when asked
+        from .errors import VizgraphError
+
+        if args.debug:
+            raise
+        if isinstance(error, VizgraphError):
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(
+            f"error: internal error: {type(error).__name__}: {error} "
+            "(run again with --debug for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vizgraph",
+        description=_DESCRIPTION,
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"vizgraph {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    trace = commands.add_parser("trace", help="print the forward and backward steps")
+    _program_options(trace)
+    trace.add_argument("--json", action="store_true", help="print trace.json on stdout")
+    trace.set_defaults(run=_trace)
+
+    render = commands.add_parser("render", help="write a report: HTML, PDF, SVG frames, JSON")
+    _program_options(render)
+    render.add_argument("-o", "--out", type=Path, help="output folder (default: walkthrough)")
+    render.add_argument("--title", help="the report's title")
+    render.set_defaults(run=_render)
+
+    build = commands.add_parser("build", help="build every report spec (*.toml) of folders")
+    build.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("reports")],
+        help="spec files or folders (default: reports/)",
+    )
+    build.add_argument("--out", type=Path, help="output folder (default: SPECS/_build)")
+    build.set_defaults(run=_build)
+    for sub in (trace, render, build):
+        sub.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
+    return parser
+
+
+def _program_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="SOURCE", help="program text, or a file holding it")
+    parser.add_argument(
+        "--at",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an input's value (repeatable)",
+    )
+    parser.add_argument("--target", metavar="NAME", help="differentiate this (default: the last)")
+    parser.add_argument(
+        "--wrt", metavar="NAMES", help="comma-separated parameters; the other inputs are data"
+    )
+    parser.add_argument("--digits", type=int, default=4, help="significant digits shown (4)")
+
+
+def _program_arguments(args: argparse.Namespace) -> dict[str, object]:
+    from .errors import VizgraphError
+
+    values = {}
+    for item in args.at:
+        name, equals, text = item.partition("=")
+        try:
+            if not equals:
+                raise ValueError
+            values[name.strip()] = float(text)
+        except ValueError:
+            raise VizgraphError(
+                f"--at {item}: expected NAME=NUMBER", hint="for example --at w=3"
+            ) from None
+    if not 1 <= args.digits <= 15:
+        raise VizgraphError("--digits must be from 1 to 15", hint="for example --digits 4")
+    wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
+    return {"at": values, "wrt": wrt, "target": args.target, "digits": args.digits}
+
+
+def _trace(args: argparse.Namespace) -> int:
+    from .api import trace
+    from .report import trace_json_text
+
+    traced = trace(args.source, **_program_arguments(args))  # type: ignore[arg-type]
+    if args.json:
+        sys.stdout.write(trace_json_text(traced))
+        return 0
+    for step in traced.steps:
+        print(f"{step.index + 1:>3}. {step.phase:<8}  {step.text}")
+    for check in traced.checks:
+        name = traced.graph.nodes[check.input].name
+        print(
+            f"check {name}: forward difference {check.forward}, central {check.central}, "
+            f"{'agrees' if check.agrees else 'DISAGREES'}"
+        )
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .api import read_source, render
+
+    _, file = read_source(args.source)
+    out = args.out or Path(f"{Path(file).stem}-walkthrough" if file else "walkthrough")
+    written = render(args.source, out, title=args.title, **_program_arguments(args))  # type: ignore[arg-type]
+    print(
+        f"wrote {written}/: {', '.join(sorted(p.name for p in written.iterdir() if not p.name.startswith('.')))}"
+    )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildResult, build
+
+    def report(result: BuildResult) -> None:
+        if result.error is None:
+            print(f"built {result.spec} -> {result.out}/index.html")
+        else:
+            print(f"error: {result.error}", file=sys.stderr)
+
+    results = build(args.paths, out=args.out, on_result=report)
+    failed = sum(r.error is not None for r in results)
+    print(f"{len(results) - failed} built, {failed} failed")
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

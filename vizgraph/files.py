@@ -1,0 +1,62 @@
+"""Writing reports: the one module that touches the output folder, always atomically.
+
+A report is written whole into a temporary folder beside its destination and then swapped
+in, so a failed or interrupted run never leaves a half-written file where a good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import VizgraphError
+
+__all__ = ["MARKER", "write_report"]
+
+MARKER = ".vizgraph-report"  # marks a folder as ours, so replacing it can never delete user files
+
+
+def write_report(out: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write `files` (relative path -> content) as the folder `out`, replacing it whole."""
+    out = Path(out)
+    _check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        for relative, content in {**files, MARKER: "written by vizgraph\n"}.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode() if isinstance(content, str) else content
+            path.write_bytes(data)
+        staging.chmod(0o755)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.is_symlink() or out.is_file():
+        raise VizgraphError(
+            f"{out} is not a folder vizgraph may write",
+            hint="choose an output folder that does not exist yet",
+        )
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise VizgraphError(
+            f"{out} exists and is not a vizgraph report; it is left untouched",
+            hint="choose a new or empty output folder with -o",
+        )
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    os.replace(out, retired / "report")
+    os.replace(staging, out)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,192 @@
+"""How numbers and formulas are written: the user's expressions as typed, in plain text and LaTeX."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .types import Binary, Call, Expr, Name, Number, Unary
+
+__all__ = ["format_latex_number", "format_number", "formula_latex", "formula_text", "name_latex"]
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+    "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+}  # fmt: skip
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "unary": 3, "**": 4, "atom": 5}
+
+
+def format_number(x: float, digits: int = 4) -> str:
+    """`digits` significant digits; whole numbers without `.0`; very large or small in 1.5e-07 form."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    if x.is_integer() and abs(x) < 1e6:
+        return str(int(x))
+    exponent = math.floor(math.log10(abs(x)))
+    if -4 <= exponent < 6:
+        # Past `digits` whole digits we keep them all: 12346, never a made-up 12350.
+        text = f"{x:.{max(digits - 1 - exponent, 0)}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, power = f"{x:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(power)}"
+
+
+def format_latex_number(x: float, digits: int = 4) -> str:
+    text = format_number(x, digits)
+    if "e" in text:
+        mantissa, power = text.split("e")
+        return rf"{mantissa} \times 10^{{{power}}}"
+    return text
+
+
+def name_latex(name: str) -> str:
+    """`beta` -> `\\beta`, `w_1` -> `w_{1}`, `cost` -> `\\mathrm{cost}`, primes kept."""
+    primes = len(name) - len(name.rstrip("'"))
+    base, _, sub = name.rstrip("'").partition("_")
+    if base in _GREEK:
+        head = "\\" + base
+    elif len(base) > 1:
+        head = rf"\mathrm{{{base}}}"
+    else:
+        head = base
+    if sub:
+        head += f"_{{{_escape_latex(sub)}}}"
+    return head + "'" * primes
+
+
+def formula_text(expr: Expr, values: Mapping[str, str] | None = None) -> str:
+    """The formula as typed (`2 + 3w`, `a²`, `d²/2`); with `values`, names replaced by numbers."""
+    return _Printer(_TEXT, values or {}).show(expr)
+
+
+def formula_latex(expr: Expr, values: Mapping[str, str] | None = None) -> str:
+    return _Printer(_LATEX, values or {}).show(expr)
+
+
+def _escape_latex(text: str) -> str:
+    return re.sub(r"([_#$%&{}])", r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How one notation writes each piece of a formula."""
+
+    name: Callable[[str], str]
+    number: Callable[[str], str]
+    group: Callable[[str], str]
+    add: Callable[[str, str, str], str]
+    times: Callable[[str, str], str]
+    juxtapose: Callable[[str, str], str]
+    divide: Callable[[str, str], str]
+    power: Callable[[str, str, Expr], str]
+    negate: Callable[[str, str], str]
+    call: Callable[[str, list[str]], str]
+
+
+def _text_power(base: str, exponent: str, raw_exponent: Expr) -> str:
+    if isinstance(raw_exponent, Number) and raw_exponent.text.isdigit():
+        return base + raw_exponent.text.translate(_SUPERSCRIPTS)
+    return f"{base}^{exponent}"
+
+
+def _latex_call(name: str, args: list[str]) -> str:
+    if name == "sqrt":
+        return rf"\sqrt{{{args[0]}}}"
+    if name == "abs":
+        return rf"\left|{args[0]}\right|"
+    head = {"sigmoid": r"\sigma", "relu": r"\operatorname{relu}"}.get(name, "\\" + name)
+    return rf"{head}\left({', '.join(args)}\right)"
+
+
+_TEXT = _Style(
+    name=lambda n: n,
+    number=lambda t: t,
+    group=lambda s: f"({s})",
+    add=lambda a, op, b: f"{a} {op} {b}",
+    times=lambda a, b: f"{a}·{b}",
+    juxtapose=lambda a, b: f"{a}{b}",
+    divide=lambda a, b: f"{a}/{b}",
+    power=_text_power,
+    negate=lambda op, s: f"{op}{s}",
+    call=lambda name, args: f"{name}({', '.join(args)})",
+)
+_LATEX = _Style(
+    name=name_latex,
+    number=lambda t: t,
+    group=lambda s: rf"\left({s}\right)",
+    add=lambda a, op, b: f"{a} {op} {b}",
+    times=lambda a, b: rf"{a} \cdot {b}",
+    juxtapose=lambda a, b: f"{a} {b}",
+    divide=lambda a, b: rf"\frac{{{a}}}{{{b}}}",
+    power=lambda base, exponent, raw: f"{base}^{{{exponent}}}",
+    negate=lambda op, s: f"{op}{s}",
+    call=_latex_call,
+)
+
+
+class _Printer:
+    def __init__(self, style: _Style, values: Mapping[str, str]) -> None:
+        self.style = style
+        self.values = values
+
+    def show(self, expr: Expr) -> str:
+        s = self.style
+        match expr:
+            case Number(text=text):
+                return s.number(text)
+            case Name(id=name):
+                return self.values.get(name) or s.name(name)
+            case Unary(op=op, operand=operand):
+                return s.negate(op, self._operand(operand, _PRECEDENCE["unary"], right=True))
+            case Call(function=function, args=args):
+                return s.call(function, [self.show(a) for a in args])
+            case Binary(op="**", left=left, right=right):
+                base = self._operand(left, _PRECEDENCE["**"], right=False)
+                exponent = self.show(right) if s is _LATEX else self._operand(right, 5, True)
+                return s.power(base, exponent, right)
+            case Binary(op="/", left=left, right=right) if s is _LATEX:
+                return s.divide(self.show(left), self.show(right))
+            case Binary(op=op, left=left, right=right):
+                a = self._operand(left, _PRECEDENCE[op], right=False)
+                b = self._operand(right, _PRECEDENCE[op], right=True)
+                if op == "*":
+                    together = self._juxtaposes(left, right)
+                    return s.juxtapose(a, b) if together else s.times(a, b)
+                if op == "/":
+                    return s.divide(a, b)
+                return s.add(a, op, b)
+        raise TypeError(f"not an expression: {expr!r}")
+
+    def _operand(self, expr: Expr, parent: int, right: bool) -> str:
+        text = self.show(expr)
+        own = _precedence(expr)
+        substituted_negative = isinstance(expr, Name) and text.startswith("-")
+        # Keep the user's grouping: a + (b + c) is not (a + b) + c, and (a^b)^c is not a^(b^c).
+        needs = own < parent or (own == parent and (right != (parent == _PRECEDENCE["**"])))
+        if substituted_negative and (right or parent >= _PRECEDENCE["*"]):
+            needs = True
+        return self.style.group(text) if needs else text
+
+    def _juxtaposes(self, left: Expr, right: Expr) -> bool:
+        """`3w`, `2(x + 1)`, `3 sin(x)`: a literal times a name, call or group, as a lecture writes it."""
+        if not isinstance(left, Number) or isinstance(right, Number | Unary):
+            return False
+        if isinstance(right, Name) and right.id in self.values:
+            return False  # 3·3, never 33
+        return not (isinstance(right, Binary) and right.op in "*/")
+
+
+def _precedence(expr: Expr) -> int:
+    if isinstance(expr, Binary):
+        return _PRECEDENCE[expr.op]
+    if isinstance(expr, Unary):
+        return _PRECEDENCE["unary"]
+    if isinstance(expr, Number) and expr.text.startswith("-"):
+        return _PRECEDENCE["unary"]
+    return _PRECEDENCE["atom"]

@@ -1,0 +1,201 @@
+"""Graph + input values -> Trace: forward values, local derivatives, backward adjoints, checks, steps."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import sympy
+
+from .compile import symbol
+from .errors import EvaluationError, Location, VizgraphError
+from .operations import float_value
+from .steps import explain
+from .types import FiniteDifference, Graph, LocalDerivative, Node, Trace
+
+__all__ = ["EPSILON", "trace_graph"]
+
+EPSILON = 0.001  # the lab's forward-difference step, as a student computes by hand
+_CENTRAL_STEP = 2.0**-17  # about the cube root of float64's epsilon: the least-error central step
+_AGREEMENT = 1e-5  # relative tolerance between backprop and the central difference
+
+
+def trace_graph(
+    graph: Graph,
+    *,
+    inputs: Mapping[str, float] | None = None,
+    wrt: Sequence[str] | None = None,
+    digits: int = 4,
+) -> Trace:
+    """Compute every number of the walkthrough; raise EvaluationError naming a node with no value."""
+    start = _input_values(graph, inputs or {})
+    params = _params(graph, wrt)
+    values = _forward(graph, start)
+    needs_grad = _needs_grad(graph, params)
+    local = _local_derivatives(graph, values, needs_grad)
+    grads = _backward(graph, local, needs_grad)
+    checks = tuple(_check(graph, start, p, grads[p]) for p in params)
+    return explain(graph, params, values, grads, local, checks, digits)
+
+
+def _input_values(graph: Graph, overrides: Mapping[str, float]) -> dict[int, float]:
+    inputs = {n.name: n for n in graph.inputs}
+    for name in overrides:
+        if name not in inputs:
+            computed = any(n.name == name for n in graph.nodes)
+            why = f"`{name}` is computed by a formula" if computed else f"no input named `{name}`"
+            raise VizgraphError(
+                why,
+                where=Location(graph.file),
+                hint=f"the inputs are {', '.join(inputs) or 'none'}",
+            )
+    values = {}
+    for node in inputs.values():
+        value = overrides.get(node.name, node.default)
+        if value is None:
+            raise EvaluationError(
+                f"`{node.name}` has no value",
+                where=_where(graph, node),
+                hint=f"write `{node.name} = 3` before it, or pass --at {node.name}=3",
+            )
+        if not math.isfinite(value):
+            raise EvaluationError(
+                f"`{node.name}` = {value} is not a finite number",
+                where=_where(graph, node),
+                hint="give it a finite value",
+            )
+        values[node.index] = float(value)
+    return values
+
+
+def _params(graph: Graph, wrt: Sequence[str] | None) -> tuple[int, ...]:
+    if wrt is None:
+        return tuple(n.index for n in graph.inputs)
+    names = {n.name: n.index for n in graph.inputs}
+    for name in wrt:
+        if name not in names:
+            raise VizgraphError(
+                f"cannot differentiate with respect to `{name}`: not an input",
+                where=Location(graph.file),
+                hint=f"the inputs are {', '.join(names) or 'none'}",
+            )
+    return tuple(names[n] for n in names if n in wrt)
+
+
+def _forward(graph: Graph, start: Mapping[int, float]) -> tuple[float, ...]:
+    values: list[float] = []
+    for node in graph.nodes:
+        if node.is_input:
+            values.append(start[node.index])
+            continue
+        env = _environment(graph, node, values)
+        values.append(_evaluate(graph, node, node.formula, env, node.name))
+    return tuple(values)
+
+
+def _needs_grad(graph: Graph, params: tuple[int, ...]) -> tuple[bool, ...]:
+    """A node gets a gradient when it depends on a parameter: what an autograd engine tracks."""
+    needs: list[bool] = []
+    for node in graph.nodes:
+        needs.append(node.index in params or any(needs[p] for p in node.parents))
+    return tuple(needs)
+
+
+def _local_derivatives(
+    graph: Graph, values: Sequence[float], needs_grad: Sequence[bool]
+) -> tuple[LocalDerivative, ...]:
+    found = []
+    for node in graph.nodes:
+        env = _environment(graph, node, values)
+        for parent in node.parents:
+            if not needs_grad[parent]:
+                continue
+            name = graph.nodes[parent].name
+            derivative = sympy.diff(node.formula, symbol(name))
+            what = f"∂{node.name}/∂{name}"
+            value = _evaluate(graph, node, derivative, env, what)
+            found.append(LocalDerivative(node.index, parent, derivative, value))
+    return tuple(found)
+
+
+def _backward(
+    graph: Graph, local: Sequence[LocalDerivative], needs_grad: Sequence[bool]
+) -> tuple[float | None, ...]:
+    grads: list[float | None] = [None] * len(graph.nodes)
+    grads[graph.target] = 1.0
+    into: dict[int, list[LocalDerivative]] = {}
+    for d in local:
+        into.setdefault(d.parent, []).append(d)
+    for node in reversed(graph.nodes[: graph.target]):
+        if needs_grad[node.index]:
+            terms = [grads[d.child] * d.value for d in into[node.index]]  # type: ignore[operator]
+            grads[node.index] = _finite(
+                graph, node, math.fsum(terms), f"∂{_target(graph)}/∂{node.name}"
+            )
+    return tuple(grads)
+
+
+def _check(
+    graph: Graph, start: Mapping[int, float], param: int, grad: float | None
+) -> FiniteDifference:
+    """The lab's forward difference and a central difference with a step scaled to the input."""
+    x = start[param]
+    step = _CENTRAL_STEP * max(1.0, abs(x))
+
+    def target_at(value: float) -> float | None:
+        try:
+            return _forward(graph, {**start, param: value})[graph.target]
+        except EvaluationError:
+            return None  # e.g. log near zero: the check says "not defined" rather than fail
+
+    here, ahead = target_at(x), target_at(x + EPSILON)
+    above, below = target_at(x + step), target_at(x - step)
+    forward = None if here is None or ahead is None else (ahead - here) / EPSILON
+    central = None if above is None or below is None else (above - below) / (2 * step)
+    agrees = (
+        central is not None
+        and grad is not None
+        and math.isclose(central, grad, rel_tol=_AGREEMENT, abs_tol=_AGREEMENT * max(1.0, abs(x)))
+    )
+    return FiniteDifference(param, EPSILON, forward, step, central, agrees)
+
+
+def _environment(graph: Graph, node: Node, values: Sequence[float]) -> dict[sympy.Symbol, float]:
+    return {symbol(graph.nodes[p].name): values[p] for p in node.parents}
+
+
+def _evaluate(
+    graph: Graph, node: Node, expr: sympy.Expr, env: dict[sympy.Symbol, float], what: str
+) -> float:
+    try:
+        value = float_value(expr, env)
+    except ZeroDivisionError:
+        raise _not_real(graph, node, what, "division by zero") from None
+    except OverflowError:
+        raise _not_real(graph, node, what, "the number is too large") from None
+    except (ValueError, TypeError) as error:
+        reason = "math domain error" if "domain" in str(error) else str(error)
+        raise _not_real(graph, node, what, f"not a real number ({reason})") from None
+    return _finite(graph, node, value, what)
+
+
+def _finite(graph: Graph, node: Node, value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise _not_real(graph, node, what, "the number is too large")
+    return value
+
+
+def _not_real(graph: Graph, node: Node, what: str, reason: str) -> EvaluationError:
+    return EvaluationError(
+        f"{what} has no value: {reason}",
+        where=_where(graph, node),
+        hint="check the inputs' values and the formula's domain",
+    )
+
+
+def _where(graph: Graph, node: Node) -> Location:
+    return Location(graph.file, node.position.line, node.position.column)
+
+
+def _target(graph: Graph) -> str:
+    return graph.nodes[graph.target].name

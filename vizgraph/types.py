@@ -1,0 +1,217 @@
+"""The plain data passed between stages: Program -> Graph -> Trace -> Frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import sympy
+
+__all__ = [
+    "Binary",
+    "Box",
+    "Call",
+    "Expr",
+    "FiniteDifference",
+    "Frames",
+    "Graph",
+    "Layout",
+    "LocalDerivative",
+    "Name",
+    "Node",
+    "Number",
+    "Position",
+    "Program",
+    "Route",
+    "Statement",
+    "Step",
+    "Trace",
+    "Unary",
+]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int  # 1-based, as editors count
+
+
+# -- parse: the user's expressions, exactly as written ------------------------
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    text: str  # the literal as typed, so `0.5` is never shown as `1/2`
+    position: Position
+
+
+@dataclass(frozen=True)
+class Name:
+    id: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "-" or "+"
+    operand: Expr
+    position: Position
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # "+", "-", "*", "/", "**"
+    left: Expr
+    right: Expr
+    position: Position
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Expr, ...]
+    position: Position
+
+
+Expr = Number | Name | Unary | Binary | Call
+
+
+@dataclass(frozen=True)
+class Statement:
+    target: str | None  # None for a bare expression (the target J)
+    expr: Expr
+    position: Position
+
+
+@dataclass(frozen=True)
+class Program:
+    statements: tuple[Statement, ...]
+    file: str | None = None
+
+
+# -- compile: the computation graph -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    index: int  # creation order: deterministic ids
+    name: str  # as typed, with primes for later versions: c, c', c''
+    parents: tuple[int, ...]  # in the order they appear in the formula
+    expr: Expr | None  # the formula as written, names versioned; None for an input
+    formula: sympy.Expr  # the same formula in the parents' symbols, for derivatives
+    default: float | None  # an input's literal value
+    position: Position
+
+    @property
+    def is_input(self) -> bool:
+        return self.expr is None
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: tuple[Node, ...]  # topological order
+    target: int
+    file: str | None = None
+
+    def node(self, name: str) -> Node:
+        return next(n for n in self.nodes if n.name == name)
+
+    @property
+    def inputs(self) -> tuple[Node, ...]:
+        return tuple(n for n in self.nodes if n.is_input)
+
+
+# -- trace: every number of the walkthrough, and the steps that reveal them ---
+
+
+@dataclass(frozen=True)
+class LocalDerivative:
+    child: int
+    parent: int
+    derivative: sympy.Expr  # of the child's formula with respect to the parent's symbol
+    value: float
+    text: str = ""  # "2·a"
+    latex: str = ""  # "2 a"
+
+
+@dataclass(frozen=True)
+class FiniteDifference:
+    input: int
+    epsilon: float  # the lab's forward step
+    forward: float | None  # None where the program has no value at the shifted input
+    step: float  # the central difference's step, scaled to the input
+    central: float | None
+    agrees: bool  # central difference within tolerance of backprop
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    phase: Literal["forward", "backward"]
+    node: int
+    text: str  # the step in words and numbers, plain text
+    latex: str  # the same equation in LaTeX
+    edges: tuple[tuple[int, int], ...]  # (parent, child) edges the step uses
+
+
+@dataclass(frozen=True)
+class Trace:
+    graph: Graph
+    params: tuple[int, ...]  # inputs that get gradients; the other inputs are data
+    values: tuple[float, ...]  # per node
+    grads: tuple[float | None, ...]  # per node; None where no gradient flows
+    locals: tuple[LocalDerivative, ...]  # one per distinct (child, parent) pair
+    checks: tuple[FiniteDifference, ...]  # one per parameter
+    steps: tuple[Step, ...]
+    value_labels: tuple[str, ...]  # what each value slot shows: "a = 11"
+    grad_labels: tuple[str | None, ...]  # what each derivative slot shows: "∂J/∂a = 22"
+    formula_labels: tuple[str, ...]  # each node's header: "a = 2 + 3w"
+    digits: int
+
+    @property
+    def target(self) -> Node:
+        return self.graph.nodes[self.graph.target]
+
+
+# -- layout and render --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    """A node's place on the canvas, in SVG points: centre and size."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Route:
+    """An edge's path: cubic Bezier control points, from the tail to the arrowhead's base."""
+
+    tail: int
+    head: int
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Graphviz's one layout of a graph, from which every frame is drawn."""
+
+    width: float
+    height: float
+    boxes: tuple[Box, ...]  # per node
+    routes: tuple[Route, ...]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """One standalone SVG per step, all from one layout, plus the final picture."""
+
+    svgs: tuple[str, ...]
+    final: str  # the finished graph, every slot filled, nothing highlighted
+    width: float
+    height: float
