@@ -16,6 +16,11 @@ import sympy
 __all__ = ["BINARY", "FUNCTIONS", "Operation", "float_value"]
 
 
+def _raised(latex: str, exp: str | None) -> str:
+    """sympy asks a function for `f(x)^{2}` by passing the exponent to its _latex."""
+    return latex if exp is None else rf"\left({latex}\right)^{{{exp}}}"
+
+
 class _Indicator(sympy.Function):
     """1 where a condition on the arguments holds, else 0: the derivative at a kink, by convention."""
 
@@ -32,9 +37,9 @@ class _Indicator(sympy.Function):
         a, b = (printer.doprint(arg) for arg in self._pair())
         return f"[{a} {self.relation_text} {b}]"
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
         a, b = (printer.doprint(arg) for arg in self._pair())
-        return rf"[{a} {self.relation_latex} {b}]"
+        return _raised(rf"[{a} {self.relation_latex} {b}]", exp)
 
     def _pair(self) -> tuple[sympy.Expr, sympy.Expr]:
         args = self.args
@@ -72,8 +77,8 @@ class sign(sympy.Function):
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return sympy.Integer(0)
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return rf"\operatorname{{sign}}\left({printer.doprint(self.args[0])}\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\operatorname{{sign}}\left({printer.doprint(self.args[0])}\right)", exp)
 
 
 class sigmoid(sympy.Function):
@@ -83,8 +88,8 @@ class sigmoid(sympy.Function):
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return self * (1 - self)
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma\left({printer.doprint(self.args[0])}\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\sigma\left({printer.doprint(self.args[0])}\right)", exp)
 
 
 class relu(sympy.Function):
@@ -94,8 +99,8 @@ class relu(sympy.Function):
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return positive(self.args[0])
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return rf"\operatorname{{relu}}\left({printer.doprint(self.args[0])}\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\operatorname{{relu}}\left({printer.doprint(self.args[0])}\right)", exp)
 
 
 class absolute(sympy.Function):
@@ -109,8 +114,8 @@ class absolute(sympy.Function):
     def _sympystr(self, printer: sympy.printing.str.StrPrinter) -> str:
         return f"abs({printer.doprint(self.args[0])})"
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return rf"\left|{printer.doprint(self.args[0])}\right|"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\left|{printer.doprint(self.args[0])}\right|", exp)
 
 
 class maximum(sympy.Function):
@@ -124,8 +129,8 @@ class maximum(sympy.Function):
     def _sympystr(self, printer: sympy.printing.str.StrPrinter) -> str:
         return "max({}, {})".format(*map(printer.doprint, self.args))
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\max\left({}, {}\right)".format(*map(printer.doprint, self.args))
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(r"\max\left({}, {}\right)".format(*map(printer.doprint, self.args)), exp)
 
 
 class minimum(sympy.Function):
@@ -139,8 +144,8 @@ class minimum(sympy.Function):
     def _sympystr(self, printer: sympy.printing.str.StrPrinter) -> str:
         return "min({}, {})".format(*map(printer.doprint, self.args))
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\min\left({}, {}\right)".format(*map(printer.doprint, self.args))
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(r"\min\left({}, {}\right)".format(*map(printer.doprint, self.args)), exp)
 
 
 def _sigmoid(x: float) -> float:

@@ -1,0 +1,1 @@
+"""vizgraph tests; tests/ mirrors the package."""
