@@ -35,7 +35,10 @@ def test_source_may_be_a_file(tmp_path: Path) -> None:
     assert trace_json(str(program))["gradients"] == {"w": 66}
     program.write_text("w = 3\nJ = w.real\n")
     done = vizgraph("trace", str(program))
-    assert done.stderr == f"error: {program}:2:5: attribute access (`.`) is not part of the language (use numbers, names, + - * / ** ^, parentheses and exp, log, sqrt, sin, cos, tan, tanh, sigmoid, relu, abs, max, min)\n"
+    assert (
+        done.stderr
+        == f"error: {program}:2:5: attribute access (`.`) is not part of the language (use numbers, names, + - * / ** ^, parentheses and exp, log, sqrt, sin, cos, tan, tanh, sigmoid, relu, abs, max, min)\n"
+    )
 
 
 def test_plain_trace_lists_the_steps() -> None:
@@ -46,8 +49,14 @@ def test_plain_trace_lists_the_steps() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["J = __import__('os').system('true')", "J = w.__class__", "J = (lambda: 1)()",
-     "J = open('/etc/passwd')", "J = exec('1')", "J = eval('1')"],
+    [
+        "J = __import__('os').system('true')",
+        "J = w.__class__",
+        "J = (lambda: 1)()",
+        "J = open('/etc/passwd')",
+        "J = exec('1')",
+        "J = eval('1')",
+    ],
 )
 @pytest.mark.parametrize("command", ["trace", "render"])
 def test_input_outside_the_language_runs_nothing_and_writes_nothing(
@@ -67,8 +76,14 @@ def test_input_outside_the_language_runs_nothing_and_writes_nothing(
     [
         (("trace", LAB, "--at", "w"), "error: --at w: expected NAME=NUMBER (for example --at w=3)"),
         (("trace", LAB, "--at", "q=1"), "error: no input named `q` (the inputs are w)"),
-        (("trace", "x = -1; J = log(x)"), "error: 1:9: J has no value: not a real number (math domain error) (check the inputs' values and the formula's domain)"),
-        (("trace", LAB, "--digits", "0"), "error: --digits must be from 1 to 15 (for example --digits 4)"),
+        (
+            ("trace", "x = -1; J = log(x)"),
+            "error: 1:9: J has no value: not a real number (math domain error) (check the inputs' values and the formula's domain)",
+        ),
+        (
+            ("trace", LAB, "--digits", "0"),
+            "error: --digits must be from 1 to 15 (for example --digits 4)",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
@@ -81,7 +96,12 @@ def test_render_writes_a_report_and_says_where(tmp_path: Path) -> None:
     done = vizgraph("render", LAB, "-o", "lab", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("wrote lab/")
-    assert {p.name for p in files_under(tmp_path / "lab")} >= {"index.html", "handout.pdf", "trace.json", "step-000.svg"}
+    assert {p.name for p in files_under(tmp_path / "lab")} >= {
+        "index.html",
+        "handout.pdf",
+        "trace.json",
+        "step-000.svg",
+    }
 
 
 @pytest.mark.dot

@@ -36,14 +36,18 @@ def test_reassignment_makes_versions_never_cycles() -> None:
 
 def test_names_used_before_assignment_are_inputs_without_a_value() -> None:
     g = graph("(2 + 3*w)**2")
-    assert [(n.name, n.is_input, n.default) for n in g.nodes] == [("w", True, None), ("J", False, None)]
+    assert [(n.name, n.is_input, n.default) for n in g.nodes] == [
+        ("w", True, None),
+        ("J", False, None),
+    ]
 
 
 def test_sympy_constant_names_are_plain_variables() -> None:
     g = graph("E = 1; I = 2; S = 3; N = 4; Q = 5; beta = 6; gamma = 7; J = E*I*S*N*Q*beta*gamma")
     assert len(g.nodes) == 8
-    assert g.nodes[-1].formula.free_symbols == {sympy.Symbol(n, real=True)
-                                               for n in ["E", "I", "S", "N", "Q", "beta", "gamma"]}
+    assert g.nodes[-1].formula.free_symbols == {
+        sympy.Symbol(n, real=True) for n in ["E", "I", "S", "N", "Q", "beta", "gamma"]
+    }
 
 
 def test_what_the_target_does_not_use_is_left_out() -> None:

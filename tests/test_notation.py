@@ -1,6 +1,12 @@
 import pytest
 
-from vizgraph.notation import format_latex_number, format_number, formula_latex, formula_text, name_latex
+from vizgraph.notation import (
+    format_latex_number,
+    format_number,
+    formula_latex,
+    formula_text,
+    name_latex,
+)
 from vizgraph.parse import parse
 
 

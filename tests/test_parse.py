@@ -18,8 +18,12 @@ def test_caret_is_power_and_a_number_before_a_name_multiplies() -> None:
     assert isinstance(expr, Binary) and expr.op == "**"
     inner = expr.left
     assert isinstance(inner, Binary) and inner.op == "+"
-    assert inner.right == Binary("*", Number(3.0, "3", inner.right.position),
-                                 Name("w", inner.right.right.position), inner.right.position)
+    assert inner.right == Binary(
+        "*",
+        Number(3.0, "3", inner.right.position),
+        Name("w", inner.right.right.position),
+        inner.right.position,
+    )
 
 
 def test_columns_point_at_the_text_as_typed_after_rewriting() -> None:

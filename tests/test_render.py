@@ -45,8 +45,11 @@ def test_each_frame_fills_one_more_slot_and_highlights_its_node() -> None:
     frames = render_frames(t)
     for step, svg in zip(t.steps, frames.svgs, strict=True):
         root = ET.fromstring(svg)
-        filled = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("class", "").startswith("slot")
-                  and "pending" not in g.get("class", "")]
+        filled = [
+            g.get("id")
+            for g in root.iter(f"{SVG}g")
+            if g.get("class", "").startswith("slot") and "pending" not in g.get("class", "")
+        ]
         assert len(filled) == step.index + 1
         current = [g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "node current"]
         assert current == [f"n{step.node}"]
@@ -75,7 +78,7 @@ def test_dot_source_is_deterministic_golden() -> None:
     assert dot_source([(60, 40), (80, 40)], [(0, 1)]) == (
         "digraph {\n"
         "\tgraph [nodesep=0.3 rankdir=LR ranksep=0.55]\n"
-        "\tnode [fixedsize=true label=\"\" shape=box]\n"
+        '\tnode [fixedsize=true label="" shape=box]\n'
         "\tedge [arrowsize=0.8]\n"
         "\tn0 [height=0.5556 width=0.8333]\n"
         "\tn1 [height=0.5556 width=1.1111]\n"

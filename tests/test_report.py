@@ -31,7 +31,13 @@ def test_trace_json_has_the_contract_keys(neuron: Path) -> None:
     data = json.loads((neuron / "trace.json").read_text())
     assert data["target"] == "J" and data["value"] == 4.5
     assert data["gradients"] == {"w": 6, "b": 3}
-    assert data["nodes"]["x"] == {"value": 2, "grad": None, "formula": None, "kind": "data", "parents": []}
+    assert data["nodes"]["x"] == {
+        "value": 2,
+        "grad": None,
+        "formula": None,
+        "kind": "data",
+        "parents": [],
+    }
     assert data["nodes"]["c"]["formula"] == "w·x"
     assert data["finite_difference"]["w"]["epsilon"] == 0.001
     assert data["finite_difference"]["w"]["forward"] == pytest.approx(6.002, abs=1e-9)
@@ -51,8 +57,12 @@ def test_html_is_self_contained_and_escapes_user_text(neuron: Path) -> None:
 
 @pytest.mark.pdf
 def test_handout_text_holds_every_value_and_gradient(neuron: Path) -> None:
-    text = subprocess.run(["pdftotext", "-layout", str(neuron / "handout.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(neuron / "handout.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads((neuron / "trace.json").read_text())
     assert "One neuron <b>&</b>" in text
     for name, node in data["nodes"].items():
@@ -64,8 +74,9 @@ def test_handout_text_holds_every_value_and_gradient(neuron: Path) -> None:
 
 @pytest.mark.pdf
 def test_handout_pages(neuron: Path) -> None:
-    info = subprocess.run(["pdfinfo", str(neuron / "handout.pdf")], capture_output=True,
-                          text=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(neuron / "handout.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
     assert 3 <= pages <= 10
 

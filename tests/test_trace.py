@@ -61,8 +61,12 @@ def test_a_parent_used_twice(source: str, grad: float) -> None:
 def test_steps_go_forward_then_backward_with_words_and_latex() -> None:
     t = traced(LAB)
     assert [(s.phase, t.graph.nodes[s.node].name) for s in t.steps] == [
-        ("forward", "w"), ("forward", "a"), ("forward", "J"),
-        ("backward", "J"), ("backward", "a"), ("backward", "w"),
+        ("forward", "w"),
+        ("forward", "a"),
+        ("forward", "J"),
+        ("backward", "J"),
+        ("backward", "a"),
+        ("backward", "w"),
     ]
     assert t.steps[1].text == "a = 2 + 3w = 2 + 3·3 = 11"
     assert t.steps[1].latex == r"a = 2 + 3 w = 2 + 3 \cdot 3 = 11"
@@ -109,14 +113,19 @@ def test_values_that_are_not_finite_reals_are_errors_naming_the_node(
 
 
 def test_a_missing_input_value_says_how_to_give_it() -> None:
-    with pytest.raises(EvaluationError, match=r"`w` has no value \(write `w = 3` before it, or pass --at w=3\)"):
+    with pytest.raises(
+        EvaluationError, match=r"`w` has no value \(write `w = 3` before it, or pass --at w=3\)"
+    ):
         traced("J = (2+3w)^2")
 
 
 @pytest.mark.parametrize(
     ("options", "words"),
-    [({"at": {"q": 1}}, "no input named `q`"), ({"at": {"a": 1}}, "`a` is computed"),
-     ({"wrt": ["a"]}, "not an input")],
+    [
+        ({"at": {"q": 1}}, "no input named `q`"),
+        ({"at": {"a": 1}}, "`a` is computed"),
+        ({"wrt": ["a"]}, "not an input"),
+    ],
 )
 def test_bad_overrides(options: dict, words: str) -> None:
     with pytest.raises(VizgraphError, match=words):
@@ -137,7 +146,9 @@ def expressions(draw: st.DrawFn, names: list[str], full: dict[str, sympy.Expr], 
             return str(k), sympy.Integer(k)
         name = draw(st.sampled_from(names))
         return name, full[name]
-    kind = draw(st.sampled_from(["+", "-", "*", "/", "^2", "sin", "tanh", "sigmoid", "exp", "log", "sqrt"]))
+    kind = draw(
+        st.sampled_from(["+", "-", "*", "/", "^2", "sin", "tanh", "sigmoid", "exp", "log", "sqrt"])
+    )
     a_text, a = draw(expressions(names, full, depth + 1))
     if kind in "+-*":
         b_text, b = draw(expressions(names, full, depth + 1))
@@ -189,7 +200,9 @@ def test_gradients_equal_sympys_derivative_of_the_whole_expression(program) -> N
     except EvaluationError:
         assume(False)
     at = {sympy.Symbol(n): v for n, v in inputs.items()}
-    assert t.values[t.graph.target] == pytest.approx(float(whole.subs(at).evalf(30)), rel=1e-9, abs=1e-12)
+    assert t.values[t.graph.target] == pytest.approx(
+        float(whole.subs(at).evalf(30)), rel=1e-9, abs=1e-12
+    )
     for name, grad in grads(t).items():
         oracle = float(sympy.diff(whole, sympy.Symbol(name)).subs(at).evalf(30))
         assert grad == pytest.approx(oracle, rel=1e-9, abs=1e-12), (source, name)

@@ -8,6 +8,7 @@ The names below load their modules on first use, so `vizgraph --help` starts wit
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -73,6 +74,12 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
-        return getattr(module, name)
+        importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        # Importing the stage modules `trace` and `render` binds those names to the modules;
+        # the package's `trace` and `render` stay the API functions: bind every loaded export.
+        for export, module in _EXPORTS.items():
+            loaded = sys.modules.get(f"{__name__}.{module}")
+            if loaded is not None:
+                globals()[export] = getattr(loaded, export)
+        return globals()[name]
     raise AttributeError(f"module 'vizgraph' has no attribute {name!r}")

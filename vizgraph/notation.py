@@ -148,7 +148,11 @@ class _Printer:
                 return s.call(function, [self.show(a) for a in args])
             case Binary(op="**", left=left, right=right):
                 base = self._operand(left, _PRECEDENCE["**"], right=False)
-                exponent = self.show(right) if s is _LATEX else self._operand(right, _PRECEDENCE["**"], True)
+                exponent = (
+                    self.show(right)
+                    if s is _LATEX
+                    else self._operand(right, _PRECEDENCE["**"], True)
+                )
                 return s.power(base, exponent, right)
             case Binary(op="/", left=left, right=right) if s is _LATEX:
                 return s.divide(self.show(left), self.show(right))

@@ -55,7 +55,10 @@ def _context(
     trace: Trace, frames: Frames, title: str, description: str, source: str
 ) -> dict[str, Any]:
     nodes = trace.graph.nodes
-    number = lambda x: "not defined" if x is None else format_number(x, trace.digits)  # noqa: E731
+
+    def number(x: float | None, digits: int = trace.digits) -> str:
+        return "not defined" if x is None else format_number(x, digits)
+
     return {
         "title": title,
         "description": description,

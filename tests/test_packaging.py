@@ -1,0 +1,83 @@
+"""A non-editable install (the wheel) carries the templates and renders reports."""
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    source = out / "source"  # a copy, so the build leaves nothing in the work tree
+    for name in ("vizgraph", "templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("vizgraph-*.whl")
+    return found
+
+
+def test_the_wheel_ships_the_templates(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    templates = {
+        n.removeprefix("vizgraph/templates/") for n in names if n.startswith("vizgraph/templates/")
+    }
+    assert templates >= {
+        "step-through.html.j2",
+        "handout.html.j2",
+        "step-through.css",
+        "step-through.js",
+        "handout.css",
+        "checks-table.html.j2",
+    }
+    assert any(n.endswith("entry_points.txt") for n in names)
+
+
+@pytest.mark.dot
+def test_an_installed_wheel_renders_a_report(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import vizgraph.report as r, vizgraph.cli as c, sys;"
+            "print(r.__file__); sys.exit(c.main(['render', 'w = 3; J = w**2', '-o', 'out']))",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(str(site))
+    assert (tmp_path / "out" / "index.html").read_text().count("<svg") == 1
+    assert (tmp_path / "out" / "handout.pdf").stat().st_size > 1000
