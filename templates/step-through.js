@@ -22,9 +22,9 @@
       for (const node of svg.querySelectorAll(".node")) {
         node.classList.toggle("current", step !== undefined && node.id === "n" + step.node);
       }
-      const used = new Set(step ? step.edges.map((e) => e[0] + "-" + e[1]) : []);
+      const used = new Set(step ? step.edges.map((k) => "e" + k) : []);
       for (const edge of svg.querySelectorAll(".edge")) {
-        edge.classList.toggle("current", used.has(edge.dataset.tail + "-" + edge.dataset.head));
+        edge.classList.toggle("current", used.has(edge.id));
       }
       counter.textContent = step
         ? "Step " + position + " of " + steps.length + " · " + step.phase + " pass"

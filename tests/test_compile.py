@@ -2,6 +2,7 @@ import pytest
 import sympy
 
 from vizgraph.compile import compile_graph
+from vizgraph.notation import formula_text
 from vizgraph.errors import EvaluationError, ParseError
 from vizgraph.parse import parse
 from vizgraph.types import Graph
@@ -31,7 +32,7 @@ def test_parents_keep_the_order_of_the_formula() -> None:
 def test_reassignment_makes_versions_never_cycles() -> None:
     g = graph("c = 1\nc = c + 1\nc += 2\nJ = c * c")
     assert [n.name for n in g.nodes] == ["c", "c'", "c''", "J"]
-    assert [n.parents for n in g.nodes] == [(), (0,), (1,), (2,)]
+    assert [n.parents for n in g.nodes] == [(), (0,), (1,), (2, 2)]  # one edge per use
 
 
 def test_names_used_before_assignment_are_inputs_without_a_value() -> None:
@@ -85,3 +86,36 @@ def test_a_constant_with_no_real_value_is_named() -> None:
 def test_functions_of_constants_never_reach_sympy_simplification() -> None:
     g = graph("J = w * sin(cos(2))")
     assert g.nodes[-1].formula.atoms(sympy.Float)
+
+
+def test_op_granularity_gives_every_operator_a_node() -> None:
+    g = graph("w = 3; J = (2+3w)^2", granularity="op")
+    assert [(n.name, n.expr and formula_text(n.expr)) for n in g.nodes] == [
+        ("w", None),
+        ("t1", "3w"),
+        ("t2", "2 + t1"),
+        ("J", "t2²"),
+    ]
+
+
+def test_op_granularity_keeps_operand_order_subtraction_and_division() -> None:
+    g = graph("J = (a - y) / (b * 2) - sigmoid(-x)", granularity="op")
+    shown = {n.name: formula_text(n.expr) for n in g.nodes if n.expr}
+    assert shown == {
+        "t1": "a - y",
+        "t2": "b·2",
+        "t3": "t1/t2",
+        "t4": "-x",
+        "t5": "sigmoid(t4)",
+        "J": "t3 - t5",
+    }
+
+
+def test_op_node_names_avoid_the_users_names() -> None:
+    g = graph("t1 = 2; J = (t1 + 1) * t1", granularity="op")
+    assert [n.name for n in g.nodes] == ["t1", "t2", "J"]
+
+
+def test_shapes_let_nodes_of_the_same_form_share_a_derivative() -> None:
+    g = graph("x = 1; y = 2; a = x * y; b = a * x", granularity="op")
+    assert g.node("a").shape == g.node("b").shape

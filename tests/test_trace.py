@@ -47,15 +47,40 @@ def test_fan_out_sums_the_contributions() -> None:
     t = traced("a = 2; b = 1; c = a + b; d = b + 1; e = c * d")
     assert values(t)["e"] == 6
     assert grads(t) == {"a": 2, "b": 5}
-    step_b = next(s for s in t.steps if s.phase == "backward" and t.graph.nodes[s.node].name == "b")
-    assert "2 · 1 + 3 · 1 = 5" in step_b.text
-    assert step_b.latex.count(r"\cdot") == 4
+    steps_b = [s for s in t.steps if s.phase == "backward" and t.graph.nodes[s.node].name == "b"]
+    assert [s.kind for s in steps_b] == ["contribution", "contribution", "sum"]
+    assert steps_b[0].text == (
+        "contribution 1 of 2 to ∂e/∂b, along b → c: ∂e/∂c · ∂c/∂b = 2 · 1 = 2, where ∂c/∂b = 1"
+    )
+    assert steps_b[1].text.endswith("∂e/∂d · ∂d/∂b = 3 · 1 = 3, where ∂d/∂b = 1")
+    assert steps_b[2].text == "∂e/∂b = 2 + 3 = 5, the sum over its 2 edges"
+    assert steps_b[2].latex == r"\frac{\partial e}{\partial b} = 2 + 3 = 5"
+    assert len(steps_b[2].edges) == 2
 
 
-@pytest.mark.parametrize(("source", "grad"), [("a = 3; b = a + a", 2), ("x = 3; y = x * x", 6)])
-def test_a_parent_used_twice(source: str, grad: float) -> None:
-    t = traced(source)
+@pytest.mark.parametrize("granularity", ["statement", "op"])
+def test_the_fan_out_example_of_the_issue(granularity: str) -> None:
+    t = traced("a = 2; b = 1; e = (a + b) * (b + 1)", granularity=granularity)
+    assert values(t)["e"] == 6
+    assert grads(t) == {"a": 2, "b": 5}
+    (total,) = [s for s in t.steps if s.kind == "sum"]
+    assert "2 + 3 = 5" in total.text
+
+
+@pytest.mark.parametrize("granularity", ["statement", "op"])
+@pytest.mark.parametrize(
+    ("source", "grad", "shares"),
+    [("a = 3; b = a + a", 2, "1 + 1 = 2"), ("x = 3; y = x * x", 6, "3 + 3 = 6")],
+)
+def test_a_parent_used_twice_draws_two_edges(
+    source: str, grad: float, shares: str, granularity: str
+) -> None:
+    t = traced(source, granularity=granularity)
     assert list(grads(t).values()) == [grad]
+    assert len(t.graph.edges) == 2
+    assert t.graph.edges[0].parent == t.graph.edges[1].parent
+    (total,) = [s for s in t.steps if s.kind == "sum"]
+    assert shares in total.text
 
 
 def test_steps_go_forward_then_backward_with_words_and_latex() -> None:
@@ -72,7 +97,8 @@ def test_steps_go_forward_then_backward_with_words_and_latex() -> None:
     assert t.steps[1].latex == r"a = 2 + 3 w = 2 + 3 \cdot 3 = 11"
     assert t.steps[4].text == "∂J/∂a = 2·a = 22"
     assert t.steps[5].text == "∂J/∂w = ∂J/∂a · ∂a/∂w = 22 · 3 = 66, where ∂a/∂w = 3"
-    assert t.steps[5].edges == ((0, 1),)
+    assert t.steps[5].edges == (0,)
+    assert [s.kind for s in t.steps] == ["input", "value", "value", "seed", "gradient", "gradient"]
     assert t.value_labels == ("w = 3", "a = 11", "J = 121")
     assert t.grad_labels == ("∂J/∂w = 66", "∂J/∂a = 22", "∂J/∂J = 1")
 

@@ -32,11 +32,12 @@ def trace(
     at: Mapping[str, float] | None = None,
     wrt: Sequence[str] | None = None,
     target: str | None = None,
+    granularity: str = "statement",
     digits: int = 4,
 ) -> Trace:
     """Parse, compile and trace a program (its text or a path to it)."""
     text, file = read_source(source)
-    graph = compile_graph(parse(text, file=file), target=target)
+    graph = compile_graph(parse(text, file=file), target=target, granularity=granularity)
     return trace_graph(graph, inputs=at, wrt=wrt, digits=digits)
 
 
@@ -47,6 +48,7 @@ def render(
     at: Mapping[str, float] | None = None,
     wrt: Sequence[str] | None = None,
     target: str | None = None,
+    granularity: str = "statement",
     digits: int = 4,
     title: str | None = None,
     outputs: Iterable[str] = OUTPUTS,
@@ -54,7 +56,12 @@ def render(
     """Trace a program and write its report folder (index.html, handout.pdf, frames/, trace.json)."""
     text, file = read_source(source)
     traced = trace(
-        text if file is None else Path(file), at=at, wrt=wrt, target=target, digits=digits
+        text if file is None else Path(file),
+        at=at,
+        wrt=wrt,
+        target=target,
+        granularity=granularity,
+        digits=digits,
     )
     return write_report(Path(out), report_files(traced, text, title=title, outputs=outputs))
 

@@ -95,6 +95,12 @@ def _program_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--wrt", metavar="NAMES", help="comma-separated parameters; the other inputs are data"
     )
+    parser.add_argument(
+        "--granularity",
+        choices=["statement", "op"],
+        default="statement",
+        help="one node per assignment (default) or per operator",
+    )
     parser.add_argument("--digits", type=int, default=4, help="significant digits shown (4)")
 
 
@@ -115,7 +121,13 @@ def _program_arguments(args: argparse.Namespace) -> dict[str, object]:
     if not 1 <= args.digits <= 15:
         raise VizgraphError("--digits must be from 1 to 15", hint="for example --digits 4")
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
-    return {"at": values, "wrt": wrt, "target": args.target, "digits": args.digits}
+    return {
+        "at": values,
+        "wrt": wrt,
+        "target": args.target,
+        "digits": args.digits,
+        "granularity": args.granularity,
+    }
 
 
 def _trace(args: argparse.Namespace) -> int:

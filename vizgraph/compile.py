@@ -8,7 +8,9 @@ input whose value comes from `--at` or a spec's inputs.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
+from collections.abc import Iterator
 from fractions import Fraction
 
 import sympy
@@ -30,9 +32,10 @@ from .types import (
     Unary,
 )
 
-__all__ = ["compile_graph", "symbol"]
+__all__ = ["GRANULARITIES", "compile_graph", "operand", "symbol"]
 
 BARE_TARGET = "J"  # the name a bare expression gets, as in the lecture
+GRANULARITIES = ("statement", "op")
 
 
 def symbol(name: str) -> sympy.Symbol:
@@ -40,22 +43,45 @@ def symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
+def operand(k: int) -> sympy.Symbol:
+    """The k-th operand occurrence of a node's shape (user names cannot start with `_`)."""
+    return sympy.Symbol(f"_{k}", real=True)
+
+
 def compile_graph(
-    program: Program, *, target: str | None = None, limits: Limits | None = None
+    program: Program,
+    *,
+    target: str | None = None,
+    granularity: str = "statement",
+    limits: Limits | None = None,
 ) -> Graph:
-    """Build the graph of `program`, keeping only what the target depends on."""
-    builder = _Builder(program, limits or Limits())
+    """Build the graph of `program`, keeping only what the target depends on.
+
+    `statement`: one node per assignment, as a lecture draws it. `op`: one node per operator,
+    as an autograd engine sees it, the inner ones named t1, t2, ...
+    """
+    if granularity not in GRANULARITIES:
+        raise ParseError(
+            f"unknown granularity `{granularity}`",
+            where=Location(program.file),
+            hint="use statement or op",
+        )
+    builder = _Builder(program, limits or Limits(), split=granularity == "op")
     for statement in program.statements:
         builder.add(statement)
-    return builder.graph(target)
+    return dataclasses.replace(builder.graph(target), granularity=granularity)  # type: ignore[arg-type]
 
 
 class _Builder:
-    def __init__(self, program: Program, limits: Limits) -> None:
+    def __init__(self, program: Program, limits: Limits, *, split: bool) -> None:
         self.file = program.file
         self.limits = limits
+        self.split = split
         self.nodes: list[Node] = []
         self.current: dict[str, int] = {}  # name as typed -> its latest version's node
+        used = {n.id for s in program.statements for n in _names(s.expr)}
+        used |= {s.target for s in program.statements if s.target}
+        self.spare_names = (f"t{i}" for i in itertools.count(1) if f"t{i}" not in used)
 
     def add(self, statement: Statement) -> None:
         name, expr, position = statement.target or BARE_TARGET, statement.expr, statement.position
@@ -68,14 +94,48 @@ class _Builder:
                     f"`{name}` is already defined on line {first.line}",
                     f"an input is declared once; to change it pass --at {name}=VALUE",
                 )
-            self._append(name, None, (), symbol(name), literal, position)
+            self._append(name, None, (), symbol(name), symbol(name), literal, position)
+            self.current[name] = len(self.nodes) - 1
             return
         versioned = self._resolve(expr)
-        parents = tuple(dict.fromkeys(self.current[n.id] for n in _names(expr)))
-        formula = self._symbolic(versioned)
-        display = self._version(name)
-        self._append(display, versioned, parents, formula, None, position)
+        if self.split:
+            versioned = self._split_top(versioned)
+        self._node(self._version(name), versioned, position)
         self.current[name] = len(self.nodes) - 1
+
+    def _node(self, name: str, expr: Expr, position: Position) -> Name:
+        """Append the node computing `expr` (its names already versioned); return a name for it."""
+        index = {n.name: n.index for n in self.nodes}
+        parents = tuple(index[n.id] for n in _names(expr))
+        shape = self._symbolic(expr, itertools.count())
+        formula = shape.xreplace(
+            {operand(k): symbol(self.nodes[p].name) for k, p in enumerate(parents)}
+        )
+        self._append(name, expr, parents, formula, shape, None, position)
+        return Name(name, position)
+
+    def _split_top(self, expr: Expr) -> Expr:
+        """Op granularity: every operator under the top one becomes its own node."""
+        match expr:
+            case Unary(op="+", operand=inner):
+                return self._split_top(inner)
+            case Unary(operand=inner):
+                return dataclasses.replace(expr, operand=self._split_inner(inner))
+            case Binary(left=left, right=right):
+                return dataclasses.replace(
+                    expr, left=self._split_inner(left), right=self._split_inner(right)
+                )
+            case Call(args=args):
+                return dataclasses.replace(expr, args=tuple(self._split_inner(a) for a in args))
+        return expr
+
+    def _split_inner(self, expr: Expr) -> Expr:
+        if isinstance(expr, Name | Number) or not _names(expr):
+            return expr  # names and constants stay operands: constants fold into the formula
+        if isinstance(expr, Unary) and expr.op == "+":
+            return self._split_inner(expr.operand)
+        split = self._split_top(expr)  # operands first, so t1, t2, ... count in creation order
+        return self._node(next(self.spare_names), split, expr.position)
 
     def graph(self, target: str | None) -> Graph:
         if target is not None and target not in self.current:
@@ -100,13 +160,13 @@ class _Builder:
         expr: Expr | None,
         parents: tuple[int, ...],
         formula: sympy.Expr,
+        shape: sympy.Expr,
         default: float | None,
         position: Position,
     ) -> None:
-        node = Node(len(self.nodes), name, parents, expr, formula, default, position)
-        self.nodes.append(node)
-        if expr is None:
-            self.current[name] = node.index
+        self.nodes.append(
+            Node(len(self.nodes), name, parents, expr, formula, shape, default, position)
+        )
 
     def _version(self, name: str) -> str:
         """c, then c', then c'': a reassignment is a new node, never a cycle."""
@@ -118,21 +178,25 @@ class _Builder:
         """The expression with every name pointing at its current version (an input if new)."""
         for name in _names(expr):
             if name.id not in self.current:
-                self._append(name.id, None, (), symbol(name.id), None, name.position)
+                self._append(
+                    name.id, None, (), symbol(name.id), symbol(name.id), None, name.position
+                )
+                self.current[name.id] = len(self.nodes) - 1
         return _rename(expr, {n: self.nodes[i].name for n, i in self.current.items()})
 
-    def _symbolic(self, expr: Expr) -> sympy.Expr:
+    def _symbolic(self, expr: Expr, occurrences: Iterator[int]) -> sympy.Expr:
+        """The node's shape: constants exact, the k-th name occurrence as operand(k)."""
         match expr:
             case Number(text=text):
                 fraction = Fraction(text)
                 return sympy.Rational(fraction.numerator, fraction.denominator)
-            case Name(id=name):
-                return symbol(name)
-            case Unary(op=op, operand=operand):
-                inner = self._symbolic(operand)
+            case Name():
+                return operand(next(occurrences))
+            case Unary(op=op, operand=inner_expr):
+                inner = self._symbolic(inner_expr, occurrences)
                 return -inner if op == "-" else inner
             case Binary(op=op, left=left, right=right):
-                a, b = self._symbolic(left), self._symbolic(right)
+                a, b = self._symbolic(left, occurrences), self._symbolic(right, occurrences)
                 if op == "**" and b.is_number and a.is_number and abs(b) > self.limits.exponent:
                     raise self._error(
                         expr.position,
@@ -143,7 +207,7 @@ class _Builder:
                     raise self._error(expr.position, "division by zero", "divide by something else")
                 return BINARY[op].symbolic(a, b)
             case Call(function=function, args=args):
-                values = [self._symbolic(a) for a in args]
+                values = [self._symbolic(a, occurrences) for a in args]
                 if all(v.is_number for v in values):
                     return self._constant(expr, values)
                 return FUNCTIONS[function].symbolic(*values)

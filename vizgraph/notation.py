@@ -49,6 +49,8 @@ def name_latex(name: str) -> str:
     """`beta` -> `\\beta`, `w_1` -> `w_{1}`, `cost` -> `\\mathrm{cost}`, primes kept."""
     primes = len(name) - len(name.rstrip("'"))
     base, _, sub = name.rstrip("'").partition("_")
+    if not sub and (digits := re.fullmatch(r"([A-Za-z]+?)(\d+)", base)):
+        base, sub = digits[1], digits[2]  # t1 -> t_{1}, w12 -> w_{12}
     if base in _GREEK:
         head = "\\" + base
     elif len(base) > 1:

@@ -40,7 +40,7 @@ class Palette:
 def render_frames(trace: Trace, *, rankdir: str = "LR", palette: Palette = Palette()) -> Frames:
     """Lay the graph out once and draw every step's frame from that layout."""
     sizes = [_card_size(trace, i) for i in range(len(trace.graph.nodes))]
-    edges = [(p, n.index) for n in trace.graph.nodes for p in n.parents]
+    edges = [(e.parent, e.child) for e in trace.graph.edges]
     drawing = _Drawing(trace, layout_graph(sizes, edges, rankdir), palette)
     svgs = tuple(drawing.frame(step) for step in trace.steps)
     return Frames(svgs, drawing.final(), drawing.layout.width, drawing.layout.height)
@@ -70,8 +70,8 @@ class _Drawing:
 
     def frame(self, step: Step) -> str:
         done = self.trace.steps[: step.index + 1]
-        values = {s.node for s in done if s.phase == "forward"}
-        grads = {s.node for s in done if s.phase == "backward"}
+        values = {s.node for s in done if s.fills == "value"}
+        grads = {s.node for s in done if s.fills == "grad"}
         title = f"Step {step.index + 1} of {len(self.trace.steps)}: {step.phase} pass"
         return self._svg(title, step.text, values, grads, step.node, set(step.edges))
 
@@ -89,7 +89,7 @@ class _Drawing:
         values: set[int],
         grads: set[int],
         current: int | None,
-        edges: set[tuple[int, int]],
+        edges: set[int],
     ) -> str:
         w, h = self.layout.width, self.layout.height
         parts = [
@@ -99,7 +99,7 @@ class _Drawing:
             f"<desc>{escape(desc)}</desc>",
         ]
         for k, (route, path) in enumerate(zip(self.layout.routes, self.paths, strict=True)):
-            parts.append(self._edge(k, route, path, (route.tail, route.head) in edges))
+            parts.append(self._edge(k, route, path, k in edges))
         for i, box in enumerate(self.layout.boxes):
             parts.append(self._node(i, box, i in values, i in grads, i == current))
         parts.append("</svg>")

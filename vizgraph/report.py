@@ -100,9 +100,9 @@ def step_through_html(
     context = _context(trace, frames, title, description, source)
     context["viewer_steps"] = [
         {
-            "slot": ("v" if s.phase == "forward" else "g") + str(s.node),
+            "slot": None if s.fills is None else f"{s.fills[0]}{s.node}",
             "node": s.node,
-            "edges": [list(e) for e in s.edges],
+            "edges": list(s.edges),
             "text": s.text,
             "phase": s.phase,
         }
@@ -123,8 +123,10 @@ def trace_json(trace: Trace) -> dict[str, Any]:
     """Every number of the walkthrough at full precision, with the steps' words and LaTeX."""
     nodes = trace.graph.nodes
     names = [n.name for n in nodes]
+    edges = trace.graph.edges
     return {
         "target": trace.target.name,
+        "granularity": trace.graph.granularity,
         "value": trace.values[trace.graph.target],
         "params": [names[p] for p in trace.params],
         "nodes": {
@@ -167,7 +169,8 @@ def trace_json(trace: Trace) -> dict[str, Any]:
                 "node": names[s.node],
                 "text": s.text,
                 "latex": s.latex,
-                "edges": [[names[a], names[b]] for a, b in s.edges],
+                "kind": s.kind,
+                "edges": [[names[edges[k].parent], names[edges[k].child]] for k in s.edges],
             }
             for s in trace.steps
         ],

@@ -6,6 +6,7 @@ renderers and templates after it only place text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -14,7 +15,7 @@ import sympy
 
 from .compile import symbol
 from .notation import format_latex_number, format_number, formula_latex, formula_text, name_latex
-from .types import FiniteDifference, Graph, LocalDerivative, Node, Step, Trace
+from .types import FiniteDifference, Graph, LocalDerivative, Node, Step, StepKind, Trace
 
 __all__ = ["explain"]
 
@@ -30,16 +31,12 @@ def explain(
 ) -> Trace:
     writer = _Writer(graph, values, grads, digits)
     local = tuple(writer.with_notation(d) for d in local)
-    forward = [writer.forward(node, node.index in params) for node in graph.nodes]
-    backward = [writer.seed()] + [
-        writer.backward(node, [d for d in local if d.parent == node.index])
-        for node in reversed(graph.nodes[: graph.target])
-        if grads[node.index] is not None
-    ]
-    steps = tuple(
-        Step(i, phase, node, text, latex, edges)
-        for i, (phase, node, text, latex, edges) in enumerate(forward + backward)
-    )
+    parts = [writer.forward(node, node.index in params) for node in graph.nodes]
+    parts.append(writer.seed())
+    for node in reversed(graph.nodes[: graph.target]):
+        if grads[node.index] is not None:
+            parts.extend(writer.backward(node, [d for d in local if d.parent == node.index]))
+    steps = tuple(Step(i, *part) for i, part in enumerate(parts))
     return Trace(
         graph=graph,
         params=params,
@@ -58,7 +55,7 @@ def explain(
     )
 
 
-_StepParts = tuple[Literal["forward", "backward"], int, str, str, tuple[tuple[int, int], ...]]
+_StepParts = tuple[Literal["forward", "backward"], StepKind, int, str, str, tuple[int, ...]]
 
 
 class _Writer:
@@ -71,6 +68,9 @@ class _Writer:
         self.digits = digits
         self.target = graph.nodes[graph.target].name
         self.latex_names = {symbol(n.name): name_latex(n.name) for n in graph.nodes}
+        self.edges_into = {n.index: [] for n in graph.nodes}  # type: dict[int, list[int]]
+        for k, edge in enumerate(graph.edges):
+            self.edges_into[edge.child].append(k)
 
     def number(self, x: float) -> str:
         return format_number(x, self.digits)
@@ -79,7 +79,9 @@ class _Writer:
         return format_latex_number(x, self.digits)
 
     def partial(self, of: str, by: str | None = None) -> str:
-        return f"∂{self.target if by is None else of}/∂{of if by is None else by}"
+        """∂J/∂of, or ∂of/∂by."""
+        top, bottom = (self.target, of) if by is None else (of, by)
+        return f"∂{top}/∂{bottom}"
 
     def partial_latex(self, of: str, by: str | None = None) -> str:
         top, bottom = (self.target, of) if by is None else (of, by)
@@ -93,80 +95,139 @@ class _Writer:
     def with_notation(self, d: LocalDerivative) -> LocalDerivative:
         text = re.sub(r"\*\*", "^", sympy.sstr(d.derivative)).replace("*", "·")
         latex = sympy.latex(d.derivative, symbol_names=self.latex_names)
-        return LocalDerivative(d.child, d.parent, d.derivative, d.value, text, latex)
+        return dataclasses.replace(d, text=text, latex=latex)
 
     def forward(self, node: Node, is_param: bool) -> _StepParts:
-        value, value_latex = (
-            self.number(self.values[node.index]),
-            self.latex_number(self.values[node.index]),
-        )
+        value = self.values[node.index]
         name = name_latex(node.name)
         if node.expr is None:
             role = "input" if is_param else "data: no gradient"
+            text = f"{node.name} = {self.number(value)} ({role})"
             return (
                 "forward",
+                "input",
                 node.index,
-                f"{node.name} = {value} ({role})",
-                f"{name} = {value_latex}",
+                text,
+                f"{name} = {self.latex_number(value)}",
                 (),
             )
-        numbers = {self.graph.nodes[p].name: self.number(self.values[p]) for p in node.parents}
-        numbers_latex = {
-            self.graph.nodes[p].name: self.latex_number(self.values[p]) for p in node.parents
-        }
-        text = _chain(node.name, formula_text(node.expr), formula_text(node.expr, numbers), value)
-        latex = _chain(
-            name, formula_latex(node.expr), formula_latex(node.expr, numbers_latex), value_latex
+        nodes = self.graph.nodes
+        numbers = {nodes[p].name: self.number(self.values[p]) for p in node.parents}
+        numbers_latex = {nodes[p].name: self.latex_number(self.values[p]) for p in node.parents}
+        expr = node.expr
+        text = _chain(
+            node.name, formula_text(expr), formula_text(expr, numbers), self.number(value)
         )
-        return ("forward", node.index, text, latex, tuple((p, node.index) for p in node.parents))
+        latex = _chain(
+            name, formula_latex(expr), formula_latex(expr, numbers_latex), self.latex_number(value)
+        )
+        return ("forward", "value", node.index, text, latex, tuple(self.edges_into[node.index]))
 
     def seed(self) -> _StepParts:
         text = f"{self.partial(self.target)} = 1 (the target's derivative with respect to itself)"
-        return ("backward", self.graph.target, text, rf"{self.partial_latex(self.target)} = 1", ())
+        latex = rf"{self.partial_latex(self.target)} = 1"
+        return ("backward", "seed", self.graph.target, text, latex, ())
 
-    def backward(self, node: Node, into: list[LocalDerivative]) -> _StepParts:
+    def backward(self, node: Node, into: list[LocalDerivative]) -> list[_StepParts]:
+        """One chain-rule step; where several edges leave the node, one per edge and their sum."""
         grad = self.grads[node.index]
         assert grad is not None
-        edges = tuple((node.index, d.child) for d in into)
-        nodes = self.graph.nodes
-        if len(into) == 1 and into[0].child == self.graph.target:
-            d = into[0]
-            text = _chain(self.partial(node.name), d.text, "", self.number(grad))
-            latex = _chain(self.partial_latex(node.name), d.latex, "", self.latex_number(grad))
-            return ("backward", node.index, text, latex, edges)
-        symbolic, numeric, symbolic_latex, numeric_latex, where = [], [], [], [], []
-        for d in into:
-            child = nodes[d.child].name
-            upstream = self.grads[d.child]
-            assert upstream is not None
-            symbolic.append(f"{self.partial(child)} · {self.partial(child, node.name)}")
-            symbolic_latex.append(
-                rf"{self.partial_latex(child)} \cdot {self.partial_latex(child, node.name)}"
+        total, total_latex = self.partial(node.name), self.partial_latex(node.name)
+        if len(into) == 1:
+            text, latex = self._term(into[0])
+            if into[0].child == self.graph.target:  # ∂J/∂a = 2a, not ∂J/∂a = ∂J/∂a = 2a
+                text, latex = text.split(" = ", 1)[1], latex.split(" = ", 1)[1]
+            return [
+                (
+                    "backward",
+                    "gradient",
+                    node.index,
+                    f"{total} = {text}",
+                    f"{total_latex} = {latex}",
+                    (into[0].edge,),
+                )
+            ]
+        steps: list[_StepParts] = []
+        for i, d in enumerate(into, start=1):
+            text, latex = self._term(d)
+            along = f"{node.name} → {self.graph.nodes[d.child].name}{self._which(d)}"
+            steps.append(
+                (
+                    "backward",
+                    "contribution",
+                    node.index,
+                    f"contribution {i} of {len(into)} to {total}, along {along}: {text}",
+                    latex,
+                    (d.edge,),
+                )
             )
-            numeric.append(f"{self.number(upstream)} · {_signed(self.number(d.value))}")
-            numeric_latex.append(
-                rf"{self.latex_number(upstream)} \cdot "
-                rf"{_signed(self.latex_number(d.value), latex=True)}"
+        shares = [self.number(self._share(d)) for d in into]
+        shares_latex = [self.latex_number(self._share(d)) for d in into]
+        text = f"{total} = {_sum(shares)} = {self.number(grad)}, the sum over its {len(into)} edges"
+        latex = f"{total_latex} = {_sum(shares_latex)} = {self.latex_number(grad)}"
+        steps.append(("backward", "sum", node.index, text, latex, tuple(d.edge for d in into)))
+        return steps
+
+    def _which(self, d: LocalDerivative) -> str:
+        """` (the 2nd b in e)` where the parent occurs more than once in the child's formula."""
+        child = self.graph.nodes[d.child]
+        if child.parents.count(d.parent) < 2:
+            return ""
+        occurrence = self.graph.edges[d.edge].occurrence
+        nth = child.parents[: occurrence + 1].count(d.parent)
+        ordinal = {1: "1st", 2: "2nd", 3: "3rd"}.get(nth, f"{nth}th")
+        return f" (the {ordinal} {self.graph.nodes[d.parent].name} in {child.name})"
+
+    def _local_latex(self, d: LocalDerivative) -> str:
+        """∂e/∂b, marked ∂e/∂b₍₂₎ for the second occurrence of b in e."""
+        child = self.graph.nodes[d.child]
+        parent = self.graph.nodes[d.parent].name
+        if child.parents.count(d.parent) < 2:
+            return self.partial_latex(child.name, parent)
+        nth = child.parents[: self.graph.edges[d.edge].occurrence + 1].count(d.parent)
+        return rf"\frac{{\partial {name_latex(child.name)}}}{{\partial {name_latex(parent)}_{{({nth})}}}}"
+
+    def _share(self, d: LocalDerivative) -> float:
+        upstream = self.grads[d.child]
+        assert upstream is not None
+        return upstream * d.value
+
+    def _term(self, d: LocalDerivative) -> tuple[str, str]:
+        """`∂J/∂a · ∂a/∂w = 22 · 3 = 66, where ∂a/∂w = 3`: one edge's chain-rule product."""
+        child, parent = self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name
+        share = self._share(d)
+        if d.child == self.graph.target:  # no upstream factor: ∂J/∂J = 1
+            return (
+                _chain(self.partial(child, parent), d.text, self.number(share)),
+                _chain(self._local_latex(d), d.latex, self.latex_number(share)),
             )
-            where.append(_chain(self.partial(child, node.name), d.text, "", self.number(d.value)))
-        text = (
-            f"{self.partial(node.name)} = {' + '.join(symbolic)} = {' + '.join(numeric)}"
-            f" = {self.number(grad)}, where {'; '.join(where)}"
+        upstream = self.grads[d.child]
+        assert upstream is not None
+        text = _chain(
+            f"{self.partial(child)} · {self.partial(child, parent)}",
+            f"{self.number(upstream)} · {_signed(self.number(d.value))}",
+            self.number(share),
         )
-        latex = (
-            f"{self.partial_latex(node.name)} = {' + '.join(symbolic_latex)} = "
-            f"{' + '.join(numeric_latex)} = {self.latex_number(grad)}"
+        where = _chain(self.partial(child, parent), d.text, self.number(d.value))
+        latex = _chain(
+            rf"{self.partial_latex(child)} \cdot {self.partial_latex(child, parent)}",
+            rf"{self.latex_number(upstream)} \cdot {_signed(self.latex_number(d.value), latex=True)}",
+            self.latex_number(share),
         )
-        return ("backward", node.index, text, latex, edges)
+        return f"{text}, where {where}", latex
 
 
-def _chain(name: str, *parts: str) -> str:
+def _chain(first: str, *parts: str) -> str:
     """`a = 2 + 3w = 2 + 3·3 = 11`, leaving out any part equal to the one before it."""
-    shown: list[str] = []
+    shown = [first]
     for part in parts:
-        if part and (not shown or part != shown[-1]):
+        if part and part != shown[-1]:
             shown.append(part)
-    return " = ".join([name, *shown])
+    return " = ".join(shown)
+
+
+def _sum(terms: list[str]) -> str:
+    return " + ".join(terms[:1] + [_signed(t) for t in terms[1:]])
 
 
 def _signed(number: str, latex: bool = False) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
 import sympy
 
-from .compile import symbol
+from .compile import operand, symbol
 from .errors import EvaluationError, Location, VizgraphError
 from .operations import float_value
 from .steps import explain
@@ -88,8 +89,7 @@ def _forward(graph: Graph, start: Mapping[int, float]) -> tuple[float, ...]:
         if node.is_input:
             values.append(start[node.index])
             continue
-        env = _environment(graph, node, values)
-        values.append(_evaluate(graph, node, node.formula, env, node.name))
+        values.append(_evaluate(graph, node, node.shape, _operands(node, values), node.name))
     return tuple(values)
 
 
@@ -104,18 +104,24 @@ def _needs_grad(graph: Graph, params: tuple[int, ...]) -> tuple[bool, ...]:
 def _local_derivatives(
     graph: Graph, values: Sequence[float], needs_grad: Sequence[bool]
 ) -> tuple[LocalDerivative, ...]:
+    """One derivative per edge, each computed once per shape (t7 = t6 * t2 reuses _0 * _1)."""
     found = []
-    for node in graph.nodes:
-        env = _environment(graph, node, values)
-        for parent in node.parents:
-            if not needs_grad[parent]:
-                continue
-            name = graph.nodes[parent].name
-            derivative = sympy.diff(node.formula, symbol(name))
-            what = f"∂{node.name}/∂{name}"
-            value = _evaluate(graph, node, derivative, env, what)
-            found.append(LocalDerivative(node.index, parent, derivative, value))
+    for index, edge in enumerate(graph.edges):
+        if not needs_grad[edge.parent]:
+            continue
+        node = graph.nodes[edge.child]
+        shaped = _derivative(node.shape, edge.occurrence)
+        what = f"∂{node.name}/∂{graph.nodes[edge.parent].name}"
+        value = _evaluate(graph, node, shaped, _operands(node, values), what)
+        names = {operand(k): symbol(graph.nodes[p].name) for k, p in enumerate(node.parents)}
+        derivative = shaped.xreplace(names)
+        found.append(LocalDerivative(index, edge.child, edge.parent, derivative, value))
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _derivative(shape: sympy.Expr, occurrence: int) -> sympy.Expr:
+    return sympy.diff(shape, operand(occurrence))
 
 
 def _backward(
@@ -129,9 +135,8 @@ def _backward(
     for node in reversed(graph.nodes[: graph.target]):
         if needs_grad[node.index]:
             terms = [grads[d.child] * d.value for d in into[node.index]]  # type: ignore[operator]
-            grads[node.index] = _finite(
-                graph, node, math.fsum(terms), f"∂{_target(graph)}/∂{node.name}"
-            )
+            what = f"∂{_target(graph)}/∂{node.name}"
+            grads[node.index] = _finite(graph, node, math.fsum(terms), what)
     return tuple(grads)
 
 
@@ -160,8 +165,8 @@ def _check(
     return FiniteDifference(param, EPSILON, forward, step, central, agrees)
 
 
-def _environment(graph: Graph, node: Node, values: Sequence[float]) -> dict[sympy.Symbol, float]:
-    return {symbol(graph.nodes[p].name): values[p] for p in node.parents}
+def _operands(node: Node, values: Sequence[float]) -> dict[sympy.Symbol, float]:
+    return {operand(k): values[p] for k, p in enumerate(node.parents)}
 
 
 def _evaluate(

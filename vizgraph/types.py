@@ -12,6 +12,7 @@ __all__ = [
     "Binary",
     "Box",
     "Call",
+    "Edge",
     "Expr",
     "FiniteDifference",
     "Frames",
@@ -26,6 +27,7 @@ __all__ = [
     "Route",
     "Statement",
     "Step",
+    "StepKind",
     "Trace",
     "Unary",
 ]
@@ -97,10 +99,11 @@ class Program:
 @dataclass(frozen=True)
 class Node:
     index: int  # creation order: deterministic ids
-    name: str  # as typed, with primes for later versions: c, c', c''
-    parents: tuple[int, ...]  # in the order they appear in the formula
+    name: str  # as typed, with primes for later versions (c, c', c''); t1, t2 for op nodes
+    parents: tuple[int, ...]  # one per occurrence of a name in the formula, in reading order
     expr: Expr | None  # the formula as written, names versioned; None for an input
-    formula: sympy.Expr  # the same formula in the parents' symbols, for derivatives
+    formula: sympy.Expr  # the formula in the parents' symbols
+    shape: sympy.Expr  # the formula with its k-th occurrence as the symbol _k: one edge each
     default: float | None  # an input's literal value
     position: Position
 
@@ -110,10 +113,18 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Edge:
+    parent: int
+    child: int
+    occurrence: int  # which of the child's parents (an index into child.parents)
+
+
+@dataclass(frozen=True)
 class Graph:
     nodes: tuple[Node, ...]  # topological order
     target: int
     file: str | None = None
+    granularity: Literal["statement", "op"] = "statement"
 
     def node(self, name: str) -> Node:
         return next(n for n in self.nodes if n.name == name)
@@ -122,15 +133,25 @@ class Graph:
     def inputs(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.is_input)
 
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        """One edge per occurrence: `y = x*x` has two edges from x, each with its derivative."""
+        return tuple(
+            Edge(parent, node.index, k)
+            for node in self.nodes
+            for k, parent in enumerate(node.parents)
+        )
+
 
 # -- trace: every number of the walkthrough, and the steps that reveal them ---
 
 
 @dataclass(frozen=True)
 class LocalDerivative:
+    edge: int  # index into graph.edges
     child: int
     parent: int
-    derivative: sympy.Expr  # of the child's formula with respect to the parent's symbol
+    derivative: sympy.Expr  # of the child's formula along this edge, in the parents' symbols
     value: float
     text: str = ""  # "2·a"
     latex: str = ""  # "2 a"
@@ -146,14 +167,25 @@ class FiniteDifference:
     agrees: bool  # central difference within tolerance of backprop
 
 
+StepKind = Literal["input", "value", "seed", "gradient", "contribution", "sum"]
+
+
 @dataclass(frozen=True)
 class Step:
     index: int
     phase: Literal["forward", "backward"]
+    kind: StepKind  # a contribution is one edge's share of a gradient; the sum step adds them
     node: int
     text: str  # the step in words and numbers, plain text
     latex: str  # the same equation in LaTeX
-    edges: tuple[tuple[int, int], ...]  # (parent, child) edges the step uses
+    edges: tuple[int, ...]  # indices into graph.edges that the step uses
+
+    @property
+    def fills(self) -> str | None:
+        """The slot this step fills in: "value", "grad", or None (a contribution fills none)."""
+        if self.kind == "contribution":
+            return None
+        return "value" if self.phase == "forward" else "grad"
 
 
 @dataclass(frozen=True)
