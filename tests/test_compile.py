@@ -2,8 +2,8 @@ import pytest
 import sympy
 
 from vizgraph.compile import compile_graph
-from vizgraph.notation import formula_text
 from vizgraph.errors import EvaluationError, ParseError
+from vizgraph.notation import formula_text
 from vizgraph.parse import parse
 from vizgraph.types import Graph
 
