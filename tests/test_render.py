@@ -107,3 +107,61 @@ def test_missing_dot_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(RenderError, match=re.escape("apt-get install graphviz")):
         render_frames(traced(LAB))
+
+
+def test_each_edge_is_drawn_where_dot_routed_it() -> None:
+    """dot lists edges in its own order; every route must still join its own two nodes."""
+    t = traced(NEURON, wrt=["w", "b"])
+    frames = render_frames(t)
+    root = ET.fromstring(frames.final)
+    boxes = {g.get("id"): g.find(f"{SVG}rect") for g in root.iter(f"{SVG}g")
+             if g.get("class", "").startswith("node")}
+    for k, edge in enumerate(t.graph.edges):
+        (path,) = [g.find(f"{SVG}path") for g in root.iter(f"{SVG}g") if g.get("id") == f"e{k}"]
+        start = [float(v) for v in path.get("d").split()[1].split(",")]
+        tail = boxes[f"n{edge.parent}"]
+        x, y, w, h = (float(tail.get(a)) for a in ("x", "y", "width", "height"))
+        assert x - 2 <= start[0] <= x + w + 2 and y - 2 <= start[1] <= y + h + 2, (k, edge)
+
+
+def test_the_highlighted_edge_is_the_steps_edge() -> None:
+    t = traced(NEURON, wrt=["w", "b"])
+    frames = render_frames(t)
+    for step, svg in zip(t.steps, frames.svgs, strict=True):
+        root = ET.fromstring(svg)
+        current = {g.get("id") for g in root.iter(f"{SVG}g") if g.get("class") == "edge current"}
+        assert current == {f"e{k}" for k in step.edges}
+
+
+@pytest.mark.parametrize("theme", ["default", "colorblind", "print"])
+def test_themes_draw_the_same_layout(theme: str) -> None:
+    t = traced(LAB)
+    assert _boxes(render_frames(t, theme=theme).final) == _boxes(render_frames(t).final)
+
+
+def test_print_theme_is_grayscale() -> None:
+    svg = render_frames(traced(NEURON), theme="print").svgs[-1]
+    for colour in re.findall(r'(?:fill|stroke)="#([0-9a-f]{6})"', svg):
+        r, g, b = colour[:2], colour[2:4], colour[4:]
+        assert r == g == b, colour
+
+
+def test_worksheet_gives_inputs_and_asks_for_the_rest() -> None:
+    t = traced(LAB)
+    text = " ".join(ET.fromstring(render_frames(t).worksheet).itertext())
+    assert "w = 3" in text and "a = ?" in text and "J = ?" in text and "∂J/∂w = ?" in text
+    assert "11" not in text and "66" not in text
+
+
+def test_edge_labels_show_local_derivatives_once_known() -> None:
+    t = traced(LAB)
+    frames = render_frames(t, edge_labels=True)
+    assert "∂a/∂w = 3" in "".join(ET.fromstring(frames.final).itertext())
+    first = ET.fromstring(frames.svgs[0])
+    labels = [e for e in first.iter(f"{SVG}text") if "edge-label" in e.get("class", "")]
+    assert labels and all(e.get("visibility") == "hidden" for e in labels)
+
+
+def test_top_to_bottom_direction() -> None:
+    frames = render_frames(traced(LAB), rankdir="TB")
+    assert frames.height > frames.width

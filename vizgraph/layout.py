@@ -6,6 +6,8 @@ so every frame comes from this one layout and nodes never move between frames.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import shlex
 import shutil
 import subprocess
@@ -25,9 +27,15 @@ _INSTALL = "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu) or `bre
 
 
 def dot_source(
-    sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[int, int]], rankdir: str = "LR"
+    sizes: Sequence[tuple[float, float]],
+    edges: Sequence[tuple[int, int]],
+    rankdir: str = "LR",
+    labels: Sequence[tuple[float, float] | None] = (),
 ) -> str:
-    """The DOT text: fixed-size boxes named n0, n1, ... in node order, edges in given order."""
+    """The DOT text: fixed-size boxes named n0, n1, ... in node order, edges in given order.
+
+    An edge label is a blank box of the given size, so dot leaves room for our own text.
+    """
     graph = graphviz.Digraph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.3", "ranksep": "0.55"},
         node_attr={"shape": "box", "fixedsize": "true", "label": ""},
@@ -35,16 +43,38 @@ def dot_source(
     )
     for index, (width, height) in enumerate(sizes):
         graph.node(f"n{index}", width=_inches(width), height=_inches(height))
-    for tail, head in edges:
-        graph.edge(f"n{tail}", f"n{head}")
+    for k, (tail, head) in enumerate(edges):
+        label = labels[k] if k < len(labels) else None
+        if label is None:
+            graph.edge(f"n{tail}", f"n{head}")
+        else:
+            graph.edge(f"n{tail}", f"n{head}", label=_blank_label(*label))
     return graph.source
 
 
+def _blank_label(width: float, height: float) -> str:
+    # An HTML-like label: an empty cell of a fixed size in points.
+    return f'<<table border="0" cellspacing="0" cellpadding="0"><tr><td width="{math.ceil(width)}" height="{math.ceil(height)}" fixedsize="true"></td></tr></table>>'
+
+
 def layout_graph(
-    sizes: Sequence[tuple[float, float]], edges: Sequence[tuple[int, int]], rankdir: str = "LR"
+    sizes: Sequence[tuple[float, float]],
+    edges: Sequence[tuple[int, int]],
+    rankdir: str = "LR",
+    labels: Sequence[tuple[float, float] | None] = (),
 ) -> Layout:
-    """Run `dot` once and read back where every box and edge goes, in SVG points (y down)."""
-    return _read_plain(_run_dot(dot_source(sizes, edges, rankdir)), sizes)
+    """Run `dot` once and read back where every box and edge goes, in SVG points (y down).
+
+    The routes come back in the order of `edges`, whatever order dot lists them in.
+    """
+    if rankdir not in ("LR", "TB"):
+        raise RenderError(f"unknown direction `{rankdir}`", hint="use LR or TB")
+    layout = _read_plain(_run_dot(dot_source(sizes, edges, rankdir, labels)), sizes)
+    waiting: dict[tuple[int, int], list[Route]] = {}
+    for route in layout.routes:
+        waiting.setdefault((route.tail, route.head), []).append(route)
+    ordered = tuple(waiting[edge].pop(0) for edge in edges)
+    return dataclasses.replace(layout, routes=ordered)
 
 
 def _inches(points: float) -> str:
@@ -77,7 +107,7 @@ def _run_dot(source: str) -> str:
 def _read_plain(plain: str, sizes: Sequence[tuple[float, float]]) -> Layout:
     width = height = 0.0
     centres: dict[int, tuple[float, float]] = {}
-    raw_routes: list[tuple[int, int, list[tuple[float, float]]]] = []
+    raw_routes: list[tuple[int, int, list[tuple[float, float]], tuple[float, float] | None]] = []
     for line in plain.splitlines():
         fields = shlex.split(line)
         if not fields:
@@ -89,17 +119,17 @@ def _read_plain(plain: str, sizes: Sequence[tuple[float, float]]) -> Layout:
         elif fields[0] == "edge":
             count = int(fields[3])
             coords = [float(v) * _INCH for v in fields[4 : 4 + 2 * count]]
-            raw_routes.append(
-                (
-                    int(fields[1][1:]),
-                    int(fields[2][1:]),
-                    list(zip(coords[::2], coords[1::2], strict=True)),
-                )
-            )
+            rest = fields[4 + 2 * count :]  # [label x y] style colour
+            label = (float(rest[1]) * _INCH, float(rest[2]) * _INCH) if len(rest) == 5 else None
+            points = list(zip(coords[::2], coords[1::2], strict=True))
+            raw_routes.append((int(fields[1][1:]), int(fields[2][1:]), points, label))
 
     def flip(x: float, y: float) -> tuple[float, float]:
         return (round(x + MARGIN, 2), round(height - y + MARGIN, 2))
 
     boxes = tuple(Box(*flip(*centres[i]), w, h) for i, (w, h) in enumerate(sizes))
-    routes = tuple(Route(t, h, tuple(flip(x, y) for x, y in pts)) for t, h, pts in raw_routes)
+    routes = tuple(
+        Route(t, h, tuple(flip(x, y) for x, y in pts), None if label is None else flip(*label))
+        for t, h, pts, label in raw_routes
+    )
     return Layout(round(width + 2 * MARGIN, 2), round(height + 2 * MARGIN, 2), boxes, routes)

@@ -1,25 +1,27 @@
 """Trace -> Frames: one layout, then one standalone SVG per step drawn from it.
 
 Every slot is sized for its final text before layout, so a frame differs from the next only
-in which slots are filled and what is highlighted. Static pieces are drawn once and reused.
+in which slots are filled and what is highlighted. Nothing relies on colour alone: slots say
+what they hold in words, the current step is also a thicker outline, empty slots are dashed.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from .layout import layout_graph
 from .types import Box, Frames, Layout, Route, Step, Trace
 
-__all__ = ["FONT", "Palette", "render_frames"]
+__all__ = ["FONT", "THEMES", "Palette", "render_frames"]
 
 FONT = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 _ADVANCE = 0.61  # a monospace glyph's width in ems (DejaVu Sans Mono: 0.602)
-_HEADER_SIZE, _SLOT_SIZE = 14.0, 13.0
+_HEADER_SIZE, _SLOT_SIZE, _EDGE_SIZE = 14.0, 13.0, 11.0
 _PAD, _HEADER_H, _SLOT_H, _GAP = 7.0, 26.0, 22.0, 4.0
 _ARROW_LENGTH, _ARROW_HALF_WIDTH = 8.0, 3.5
+BLANK = "?"  # what a worksheet's empty box asks for
 
 
 @dataclass(frozen=True)
@@ -35,19 +37,64 @@ class Palette:
     grad_ink: str = "#14532d"
     empty_stroke: str = "#9a9a9a"
     current: str = "#d9480f"
+    current_width: float = 3.0
 
 
-def render_frames(trace: Trace, *, rankdir: str = "LR", palette: Palette = Palette()) -> Frames:
-    """Lay the graph out once and draw every step's frame from that layout."""
+THEMES: dict[str, Palette] = {
+    "default": Palette(),
+    # Okabe and Ito's palette: blue against orange stays distinct in the common colour
+    # deficiencies; the highlight is a dark reddish purple, and thicker.
+    "colorblind": Palette(
+        value_fill="#d6eaf8",
+        value_stroke="#0072b2",
+        value_ink="#003a5c",
+        grad_fill="#fde9c4",
+        grad_stroke="#e69f00",
+        grad_ink="#5c3d00",
+        current="#882255",
+        current_width=3.5,
+    ),
+    # Grayscale for a black-and-white printer: light and darker fills, black ink.
+    "print": Palette(
+        ink="#000000",
+        edge="#444444",
+        value_fill="#f2f2f2",
+        value_stroke="#000000",
+        value_ink="#000000",
+        grad_fill="#d4d4d4",
+        grad_stroke="#000000",
+        grad_ink="#000000",
+        empty_stroke="#666666",
+        current="#000000",
+        current_width=4.0,
+    ),
+}
+
+
+def render_frames(
+    trace: Trace,
+    *,
+    rankdir: str = "LR",
+    theme: str = "default",
+    edge_labels: bool = False,
+    id_prefix: str = "",
+) -> Frames:
+    """Lay the graph out once and draw every step's frame, the final picture and the worksheet."""
     sizes = [_card_size(trace, i) for i in range(len(trace.graph.nodes))]
     edges = [(e.parent, e.child) for e in trace.graph.edges]
-    drawing = _Drawing(trace, layout_graph(sizes, edges, rankdir), palette)
+    labels = trace.edge_labels if edge_labels else (None,) * len(edges)
+    layout = layout_graph(sizes, edges, rankdir, [_edge_label_size(t) for t in labels])
+    drawing = _Drawing(trace, layout, THEMES[theme], labels, id_prefix)
     svgs = tuple(drawing.frame(step) for step in trace.steps)
-    return Frames(svgs, drawing.final(), drawing.layout.width, drawing.layout.height)
+    return Frames(svgs, drawing.final(), drawing.worksheet(), layout.width, layout.height)
 
 
 def _text_width(text: str, size: float) -> float:
     return len(text) * size * _ADVANCE
+
+
+def _edge_label_size(text: str | None) -> tuple[float, float] | None:
+    return None if text is None else (_text_width(text, _EDGE_SIZE) + 4, _EDGE_SIZE + 4)
 
 
 def _card_size(trace: Trace, index: int) -> tuple[float, float]:
@@ -60,37 +107,61 @@ def _card_size(trace: Trace, index: int) -> tuple[float, float]:
     return (math.ceil(inner + 2 * _PAD), math.ceil(rows + _PAD))
 
 
+@dataclass(frozen=True)
+class _State:
+    """What one picture shows: which slots are filled, which edges labelled, what is current."""
+
+    values: frozenset[int]
+    grads: frozenset[int]
+    labelled: frozenset[int]
+    current: int | None = None
+    current_edges: frozenset[int] = field(default_factory=frozenset)
+    blanks: bool = False  # a worksheet: unknown slots ask "?" instead of staying empty
+
+
 class _Drawing:
-    def __init__(self, trace: Trace, layout: Layout, palette: Palette) -> None:
+    def __init__(
+        self,
+        trace: Trace,
+        layout: Layout,
+        palette: Palette,
+        labels: tuple[str | None, ...],
+        id_prefix: str,
+    ) -> None:
         self.trace = trace
         self.layout = layout
         self.palette = palette
+        self.labels = labels
+        self.id = id_prefix
         self.headers = [self._header(i, box) for i, box in enumerate(layout.boxes)]
         self.paths = [_path(route) for route in layout.routes]
 
     def frame(self, step: Step) -> str:
         done = self.trace.steps[: step.index + 1]
-        values = {s.node for s in done if s.fills == "value"}
-        grads = {s.node for s in done if s.fills == "grad"}
+        state = _State(
+            values=frozenset(s.node for s in done if s.fills == "value"),
+            grads=frozenset(s.node for s in done if s.fills == "grad"),
+            labelled=frozenset(k for s in done if s.phase == "backward" for k in s.edges),
+            current=step.node,
+            current_edges=frozenset(step.edges),
+        )
         title = f"Step {step.index + 1} of {len(self.trace.steps)}: {step.phase} pass"
-        return self._svg(title, step.text, values, grads, step.node, set(step.edges))
+        return self._svg(title, step.text, state)
 
     def final(self) -> str:
-        every = set(range(len(self.trace.graph.nodes)))
+        every = frozenset(range(len(self.trace.graph.nodes)))
+        state = _State(every, every, frozenset(range(len(self.layout.routes))))
         title = f"The computation graph of {self.trace.target.name}, every value and derivative"
-        return self._svg(
-            title, "; ".join(s.text for s in self.trace.steps), every, every, None, set()
-        )
+        return self._svg(title, "; ".join(s.text for s in self.trace.steps), state)
 
-    def _svg(
-        self,
-        title: str,
-        desc: str,
-        values: set[int],
-        grads: set[int],
-        current: int | None,
-        edges: set[int],
-    ) -> str:
+    def worksheet(self) -> str:
+        inputs = frozenset(n.index for n in self.trace.graph.inputs)
+        state = _State(inputs, frozenset(), frozenset(), blanks=True)
+        title = f"The computation graph of {self.trace.target.name}, to fill in"
+        desc = "Only the inputs are given; every other value and derivative is a question mark."
+        return self._svg(title, desc, state)
+
+    def _svg(self, title: str, desc: str, state: _State) -> str:
         w, h = self.layout.width, self.layout.height
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:g}" height="{h:g}" '
@@ -99,58 +170,74 @@ class _Drawing:
             f"<desc>{escape(desc)}</desc>",
         ]
         for k, (route, path) in enumerate(zip(self.layout.routes, self.paths, strict=True)):
-            parts.append(self._edge(k, route, path, k in edges))
+            parts.append(self._edge(k, route, path, state))
         for i, box in enumerate(self.layout.boxes):
-            parts.append(self._node(i, box, i in values, i in grads, i == current))
+            parts.append(self._node(i, box, state))
         parts.append("</svg>")
         return "\n".join(parts)
 
-    def _edge(self, k: int, route: Route, path: tuple[str, str], current: bool) -> str:
-        colour = self.palette.current if current else self.palette.edge
-        width = 2.6 if current else 1.3
-        cls = "edge current" if current else "edge"
-        return (
-            f'<g class="{cls}" id="e{k}" data-tail="{route.tail}" data-head="{route.head}">'
-            f'<path d="{path[0]}" fill="none" stroke="{colour}" stroke-width="{width}"/>'
-            f'<polygon points="{path[1]}" fill="{colour}" stroke="{colour}"/></g>'
-        )
+    def _edge(self, k: int, route: Route, path: tuple[str, str], state: _State) -> str:
+        current = k in state.current_edges
+        p = self.palette
+        colour = p.current if current else p.edge
+        width = p.current_width - 0.4 if current else 1.3
+        parts = [
+            f'<g class="{"edge current" if current else "edge"}" id="{self.id}e{k}">',
+            f'<path d="{path[0]}" fill="none" stroke="{colour}" stroke-width="{width:g}"/>',
+            f'<polygon points="{path[1]}" fill="{colour}" stroke="{colour}"/>',
+        ]
+        label = self.labels[k]
+        if label is not None and route.label is not None:
+            known = k in state.labelled
+            hidden = "" if known else ' visibility="hidden"'
+            parts.append(
+                f'<text class="edge-label{"" if known else " pending"}" x="{route.label[0]:g}" '
+                f'y="{route.label[1] + 4:g}" font-size="{_EDGE_SIZE:g}" text-anchor="middle" '
+                f'fill="{p.grad_ink}"{hidden}>{escape(label)}</text>'
+            )
+        parts.append("</g>")
+        return "".join(parts)
 
-    def _node(self, i: int, box: Box, value: bool, grad: bool, current: bool) -> str:
+    def _node(self, i: int, box: Box, state: _State) -> str:
         p = self.palette
         x0, y0 = box.x - box.width / 2, box.y - box.height / 2
-        stroke, width = (p.current, 3.0) if current else (p.ink, 1.2)
-        cls = "node current" if current else "node"
+        current = i == state.current
+        stroke, width = (p.current, p.current_width) if current else (p.ink, 1.2)
         parts = [
-            f'<g class="{cls}" id="n{i}">',
+            f'<g class="{"node current" if current else "node"}" id="{self.id}n{i}">',
             f'<rect class="card" x="{x0:g}" y="{y0:g}" width="{box.width:g}" '
-            f'height="{box.height:g}" rx="6" fill="{p.card}" stroke="{stroke}" stroke-width="{width}"/>',
+            f'height="{box.height:g}" rx="6" fill="{p.card}" stroke="{stroke}" stroke-width="{width:g}"/>',
             self.headers[i],
         ]
-        slot_y = y0 + _HEADER_H
+        y = y0 + _HEADER_H
+        value = (p.value_fill, p.value_stroke, p.value_ink)
         parts.append(
             self._slot(
                 "v",
                 i,
                 x0,
-                slot_y,
+                y,
                 box.width,
                 self.trace.value_labels[i],
                 value,
-                (p.value_fill, p.value_stroke, p.value_ink),
+                i in state.values,
+                state.blanks,
             )
         )
         grad_label = self.trace.grad_labels[i]
         if grad_label is not None:
+            grad = (p.grad_fill, p.grad_stroke, p.grad_ink)
             parts.append(
                 self._slot(
                     "g",
                     i,
                     x0,
-                    slot_y + _SLOT_H + _GAP,
+                    y + _SLOT_H + _GAP,
                     box.width,
                     grad_label,
                     grad,
-                    (p.grad_fill, p.grad_stroke, p.grad_ink),
+                    i in state.grads,
+                    state.blanks,
                 )
             )
         parts.append("</g>")
@@ -158,10 +245,10 @@ class _Drawing:
 
     def _header(self, i: int, box: Box) -> str:
         x0, y0 = box.x - box.width / 2, box.y - box.height / 2
-        weight = ' font-style="italic"' if self.trace.graph.nodes[i].is_input else ""
+        style = ' font-style="italic"' if self.trace.graph.nodes[i].is_input else ""
         return (
             f'<text class="header" x="{x0 + _PAD + 1:g}" y="{y0 + 18:g}" font-size="{_HEADER_SIZE:g}" '
-            f'fill="{self.palette.ink}"{weight}>{escape(self.trace.formula_labels[i])}</text>'
+            f'fill="{self.palette.ink}"{style}>{escape(self.trace.formula_labels[i])}</text>'
         )
 
     def _slot(
@@ -172,24 +259,29 @@ class _Drawing:
         y: float,
         width: float,
         label: str,
-        known: bool,
         colours: tuple[str, str, str],
+        known: bool,
+        blanks: bool,
     ) -> str:
         fill, stroke, ink = colours
         name = "value" if kind == "v" else "grad"
-        rect = (
+        box = (
             f'x="{x0 + _PAD:g}" y="{y:g}" width="{width - 2 * _PAD:g}" height="{_SLOT_H:g}" rx="3"'
         )
-        if not known:
-            return (
-                f'<g class="slot {name} pending" id="{kind}{i}"><rect {rect} fill="#ffffff" '
-                f'stroke="{self.palette.empty_stroke}" stroke-dasharray="4 3"/></g>'
-            )
-        return (
-            f'<g class="slot {name}" id="{kind}{i}"><rect {rect} fill="{fill}" stroke="{stroke}"/>'
-            f'<text x="{x0 + 2 * _PAD:g}" y="{y + 15.5:g}" font-size="{_SLOT_SIZE:g}" '
-            f'fill="{ink}">{escape(label)}</text></g>'
+        text = (
+            f'<text x="{x0 + 2 * _PAD:g}" y="{y + 15.5:g}" font-size="{_SLOT_SIZE:g}" fill="{ink}">'
         )
+        slot_id = f"{self.id}{kind}{i}"
+        if known:
+            return (
+                f'<g class="slot {name}" id="{slot_id}"><rect {box} fill="{fill}" stroke="{stroke}"/>'
+                f"{text}{escape(label)}</text></g>"
+            )
+        empty = f'<rect {box} fill="#ffffff" stroke="{self.palette.empty_stroke}" stroke-dasharray="4 3"/>'
+        if blanks:
+            question = label.rsplit(" = ", 1)[0] + f" = {BLANK}"
+            return f'<g class="slot {name} blank" id="{slot_id}">{empty}{text}{escape(question)}</text></g>'
+        return f'<g class="slot {name} pending" id="{slot_id}">{empty}</g>'
 
 
 def _path(route: Route) -> tuple[str, str]:

@@ -50,6 +50,7 @@ def explain(
             None if g is None else f"{writer.partial(n.name)} = {writer.number(g)}"
             for n, g in zip(graph.nodes, grads, strict=True)
         ),
+        edge_labels=writer.edge_labels(local),
         formula_labels=tuple(writer.header(n, n.index in params) for n in graph.nodes),
         digits=digits,
     )
@@ -91,6 +92,14 @@ class _Writer:
         if node.expr is None:
             return node.name if is_param else f"{node.name} (data)"
         return f"{node.name} = {formula_text(node.expr)}"
+
+    def edge_labels(self, local: Sequence[LocalDerivative]) -> tuple[str | None, ...]:
+        """Each edge's local derivative, where a gradient flows along it: `∂a/∂w = 3`."""
+        labels: list[str | None] = [None] * len(self.graph.edges)
+        for d in local:
+            child, parent = self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name
+            labels[d.edge] = f"{self.partial(child, parent)} = {self.number(d.value)}"
+        return tuple(labels)
 
     def with_notation(self, d: LocalDerivative) -> LocalDerivative:
         text = re.sub(r"\*\*", "^", sympy.sstr(d.derivative)).replace("*", "·")

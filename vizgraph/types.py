@@ -199,6 +199,7 @@ class Trace:
     steps: tuple[Step, ...]
     value_labels: tuple[str, ...]  # what each value slot shows: "a = 11"
     grad_labels: tuple[str | None, ...]  # what each derivative slot shows: "∂J/∂a = 22"
+    edge_labels: tuple[str | None, ...]  # per edge, its local derivative: "∂a/∂w = 3"
     formula_labels: tuple[str, ...]  # each node's header: "a = 2 + 3w"
     digits: int
 
@@ -227,6 +228,7 @@ class Route:
     tail: int
     head: int
     points: tuple[tuple[float, float], ...]
+    label: tuple[float, float] | None = None  # where dot placed the edge's label, if it has one
 
 
 @dataclass(frozen=True)
@@ -245,5 +247,6 @@ class Frames:
 
     svgs: tuple[str, ...]
     final: str  # the finished graph, every slot filled, nothing highlighted
+    worksheet: str  # the graph with the inputs given and every other slot asking "?"
     width: float
     height: float
