@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vizgraph.api import render, report_files, trace
+from vizgraph.api import Page, render, report_files, trace
 from vizgraph.render import render_frames
 
 LAB = "w = 3\na = 2 + 3*w\nJ = a**2\n"
@@ -74,7 +74,10 @@ def main() -> None:
             t_trace = median_time(lambda p=program: trace(p), runs)
             t_frames = median_time(lambda t=traced: render_frames(t), runs)
             t_html = median_time(
-                lambda t=traced, p=program: report_files(t, p, outputs=["html", "frames"]), runs
+                lambda t=traced, p=program: report_files(
+                    t, Page("bench", p), outputs=["html", "frames"]
+                ),
+                runs,
             )
             print(
                 f"{nodes} nodes: trace {t_trace:.3f} s, frames {t_frames:.3f} s, "

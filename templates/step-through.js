@@ -9,6 +9,7 @@
     const next = viewer.querySelector("[data-next]");
     const counter = viewer.querySelector("[data-counter]");
     const explanation = viewer.querySelector("[data-explanation]");
+    const equation = viewer.querySelector("[data-equation]");
     const intro = explanation.textContent;
     let position = 0;
 
@@ -30,6 +31,7 @@
         ? "Step " + position + " of " + steps.length + " · " + step.phase + " pass"
         : "Before the first step";
       explanation.textContent = step ? step.text : intro;
+      equation.innerHTML = step ? step.equation : "";
       slider.value = String(position);
       prev.disabled = position === 0;
       next.disabled = position === steps.length;

@@ -114,8 +114,11 @@ def test_each_edge_is_drawn_where_dot_routed_it() -> None:
     t = traced(NEURON, wrt=["w", "b"])
     frames = render_frames(t)
     root = ET.fromstring(frames.final)
-    boxes = {g.get("id"): g.find(f"{SVG}rect") for g in root.iter(f"{SVG}g")
-             if g.get("class", "").startswith("node")}
+    boxes = {
+        g.get("id"): g.find(f"{SVG}rect")
+        for g in root.iter(f"{SVG}g")
+        if g.get("class", "").startswith("node")
+    }
     for k, edge in enumerate(t.graph.edges):
         (path,) = [g.find(f"{SVG}path") for g in root.iter(f"{SVG}g") if g.get("id") == f"e{k}"]
         start = [float(v) for v in path.get("d").split()[1].split(",")]

@@ -8,14 +8,15 @@ from pathlib import Path
 from .compile import compile_graph
 from .files import write_report
 from .parse import parse
-from .render import render_frames
-from .report import handout_html, step_through_html, trace_json_text
+from .errors import VizgraphError
+from .render import THEMES, render_frames
+from .report import Page, handout_html, step_through_html, trace_json_text, worksheet_html
 from .trace import trace_graph
 from .types import Trace
 
-__all__ = ["OUTPUTS", "read_source", "render", "trace"]
+__all__ = ["OUTPUTS", "Page", "default_title", "read_source", "render", "report_files", "trace"]
 
-OUTPUTS = ("html", "pdf", "frames", "json")
+OUTPUTS = ("html", "pdf", "worksheet", "answers", "frames", "json")
 
 
 def read_source(source: str | Path) -> tuple[str, str | None]:
@@ -51,9 +52,13 @@ def render(
     granularity: str = "statement",
     digits: int = 4,
     title: str | None = None,
+    description: str = "",
     outputs: Iterable[str] = OUTPUTS,
+    theme: str = "default",
+    rankdir: str = "LR",
+    edge_labels: bool = False,
 ) -> Path:
-    """Trace a program and write its report folder (index.html, handout.pdf, frames/, trace.json)."""
+    """Trace a program and write its report folder (index.html, the PDFs, frames/, trace.json)."""
     text, file = read_source(source)
     traced = trace(
         text if file is None else Path(file),
@@ -63,29 +68,46 @@ def render(
         granularity=granularity,
         digits=digits,
     )
-    return write_report(Path(out), report_files(traced, text, title=title, outputs=outputs))
+    page = Page(title or default_title(traced), text, description, theme)
+    files = report_files(traced, page, outputs=outputs, rankdir=rankdir, edge_labels=edge_labels)
+    return write_report(Path(out), files)
+
+
+def default_title(traced: Trace) -> str:
+    return f"Backpropagation through {traced.target.name}"
 
 
 def report_files(
     traced: Trace,
-    source: str,
+    page: Page,
     *,
-    title: str | None = None,
-    description: str = "",
     outputs: Iterable[str] = OUTPUTS,
+    rankdir: str = "LR",
+    edge_labels: bool = False,
 ) -> dict[str, str | bytes]:
     """Every file of one report, by relative path: nothing is written yet."""
     wanted = set(outputs)
-    frames = render_frames(traced)
-    title = title or f"Backpropagation through {traced.target.name}"
-    page = {"title": title, "description": description, "source": source}
+    unknown = wanted - set(OUTPUTS)
+    if unknown:
+        raise VizgraphError(
+            f"unknown output `{sorted(unknown)[0]}`", hint=f"the outputs are {', '.join(OUTPUTS)}"
+        )
+    if page.theme not in THEMES:
+        raise VizgraphError(f"unknown theme `{page.theme}`", hint=f"use {', '.join(THEMES)}")
+    frames = render_frames(traced, rankdir=rankdir, theme=page.theme, edge_labels=edge_labels)
     files: dict[str, str | bytes] = {}
     if "html" in wanted:
-        files["index.html"] = step_through_html(traced, frames, **page)
-    if "pdf" in wanted:
-        from .pdf import html_to_pdf  # WeasyPrint costs a second to import: only when asked
+        files["index.html"] = step_through_html(traced, frames, page)
+    pdfs = {
+        "pdf": ("handout.pdf", lambda: handout_html(traced, frames, page)),
+        "worksheet": ("worksheet.pdf", lambda: worksheet_html(traced, frames, page, answers=False)),
+        "answers": ("answers.pdf", lambda: worksheet_html(traced, frames, page, answers=True)),
+    }
+    for output, (name, html) in pdfs.items():
+        if output in wanted:
+            from .pdf import html_to_pdf  # WeasyPrint costs a second to import: only when asked
 
-        files["handout.pdf"] = html_to_pdf(handout_html(traced, frames, **page))
+            files[name] = html_to_pdf(html())
     if "frames" in wanted:
         for index, svg in enumerate(frames.svgs):
             files[f"frames/step-{index:03d}.svg"] = svg + "\n"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .api import report_files
+from .report import Page
 from .compile import compile_graph
 from .errors import VizgraphError
 from .files import write_report
@@ -63,4 +64,4 @@ def _files(spec: Spec) -> dict[str, str | bytes]:
         parse(spec.positioned_program, file=spec.program_file), target=spec.target
     )
     traced = trace_graph(graph, inputs=spec.inputs, wrt=spec.params, digits=spec.digits)
-    return report_files(traced, spec.program, title=spec.title, description=spec.description)
+    return report_files(traced, Page(spec.title, spec.program, spec.description))

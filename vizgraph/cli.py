@@ -63,6 +63,26 @@ def _parser() -> argparse.ArgumentParser:
     _program_options(render)
     render.add_argument("-o", "--out", type=Path, help="output folder (default: walkthrough)")
     render.add_argument("--title", help="the report's title")
+    render.add_argument(
+        "--theme",
+        choices=["default", "colorblind", "print"],
+        default="default",
+        help="colours: default, colorblind-safe, or grayscale for printing",
+    )
+    render.add_argument(
+        "--rankdir",
+        choices=["LR", "TB"],
+        default="LR",
+        help="the graph's direction: left to right (default) or top to bottom",
+    )
+    render.add_argument(
+        "--edge-labels", action="store_true", help="write each edge's local derivative on it"
+    )
+    render.add_argument(
+        "--outputs",
+        metavar="LIST",
+        help="comma-separated: html,pdf,worksheet,answers,frames,json (default: all)",
+    )
     render.set_defaults(run=_render)
 
     build = commands.add_parser("build", help="build every report spec (*.toml) of folders")
@@ -150,11 +170,21 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .api import read_source, render
+    from .api import OUTPUTS, read_source, render
 
     _, file = read_source(args.source)
     out = args.out or Path(f"{Path(file).stem}-walkthrough" if file else "walkthrough")
-    written = render(args.source, out, title=args.title, **_program_arguments(args))  # type: ignore[arg-type]
+    outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else OUTPUTS
+    written = render(
+        args.source,
+        out,
+        title=args.title,
+        theme=args.theme,
+        rankdir=args.rankdir,
+        edge_labels=args.edge_labels,
+        outputs=outputs,
+        **_program_arguments(args),  # type: ignore[arg-type]
+    )
     print(
         f"wrote {written}/: {', '.join(sorted(p.name for p in written.iterdir() if not p.name.startswith('.')))}"
     )

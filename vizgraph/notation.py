@@ -38,11 +38,12 @@ def format_number(x: float, digits: int = 4) -> str:
 
 
 def format_latex_number(x: float, digits: int = 4) -> str:
+    """As format_number, in LaTeX; a negative number is braced so its minus sign is unary."""
     text = format_number(x, digits)
     if "e" in text:
         mantissa, power = text.split("e")
-        return rf"{mantissa} \times 10^{{{power}}}"
-    return text
+        text = rf"{mantissa} \times 10^{{{power}}}"
+    return f"{{{text}}}" if text.startswith("-") else text
 
 
 def name_latex(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Trace + Frames -> report texts: index.html, the handout's HTML (for the PDF stage) and trace.json.
+"""Trace + Frames -> report texts: index.html, the PDFs' HTML (for the PDF stage) and trace.json.
 
 Templates come from `templates/` (shipped in the wheel as vizgraph/templates), autoescaped
 whatever their file ending; a report shows what the trace holds and computes nothing.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -16,15 +17,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .equations import equation_svg
 from .notation import format_number
 from .types import Frames, Trace
 
 __all__ = [
+    "Page",
     "handout_html",
     "step_through_html",
     "template_folder",
     "trace_json",
     "trace_json_text",
+    "worksheet_html",
 ]
 
 
@@ -51,28 +55,51 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def _context(
-    trace: Trace, frames: Frames, title: str, description: str, source: str
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Page:
+    """What a report says around the graph, and how it looks."""
+
+    title: str
+    source: str
+    description: str = ""
+    theme: str = "default"
+
+
+# A4 less 16 mm margins, in points. A frame may shrink until its 13 px slot text is 9 pt;
+# a frame wider than that turns the pages to landscape.
+_PORTRAIT_WIDTH, _LANDSCAPE_WIDTH = 507.0, 746.0
+_PX = 0.75  # points per CSS pixel: an SVG frame's natural size in the PDF
+_SMALLEST_SCALE = 9.0 / (13 * _PX)
+
+
+def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
     nodes = trace.graph.nodes
 
     def number(x: float | None, digits: int = trace.digits) -> str:
         return "not defined" if x is None else format_number(x, digits)
 
+    natural = frames.width * _PX
+    landscape = natural * _SMALLEST_SCALE > _PORTRAIT_WIDTH
     return {
-        "title": title,
-        "description": description,
-        "source": source.strip(),
+        "page": page,
+        "title": page.title,
+        "description": page.description,
+        "source": page.source.strip(),
         "trace": trace,
+        "frames": frames,
         "graph_svg": Markup(frames.final),  # our own markup; user text inside is escaped
-        "final_svg": frames.final,
+        "landscape": landscape,
+        "frame_width": min(natural, _LANDSCAPE_WIDTH if landscape else _PORTRAIT_WIDTH),
         "steps": [
             {
                 "index": s.index,
                 "phase": s.phase,
+                "kind": s.kind,
                 "node": nodes[s.node].name,
                 "text": s.text,
                 "latex": s.latex,
+                "equation": equation_svg(s.latex),
+                "question": s.question,
                 "svg": svg,
             }
             for s, svg in zip(trace.steps, frames.svgs, strict=True)
@@ -81,8 +108,8 @@ def _context(
             {
                 "name": nodes[c.input].name,
                 "grad": number(trace.grads[c.input]),
-                "forward": number(c.forward),
-                "central": number(c.central),
+                "forward": number(c.forward, trace.digits + 3),
+                "central": number(c.central, trace.digits + 3),
                 "epsilon": c.epsilon,
                 "agrees": c.agrees,
             }
@@ -93,11 +120,9 @@ def _context(
     }
 
 
-def step_through_html(
-    trace: Trace, frames: Frames, *, title: str, source: str, description: str = ""
-) -> str:
+def step_through_html(trace: Trace, frames: Frames, page: Page) -> str:
     """The self-contained step-through: one inline SVG, the steps as data, CSS and JS inline."""
-    context = _context(trace, frames, title, description, source)
+    context = _context(trace, frames, page)
     context["viewer_steps"] = [
         {
             "slot": None if s.fills is None else f"{s.fills[0]}{s.node}",
@@ -105,18 +130,27 @@ def step_through_html(
             "edges": list(s.edges),
             "text": s.text,
             "phase": s.phase,
+            "equation": step["equation"],
         }
-        for s in trace.steps
+        for s, step in zip(trace.steps, context["steps"], strict=True)
     ]
-    return _environment().get_template("step-through.html.j2").render(context)
+    return _render("step-through.html.j2", context)
 
 
-def handout_html(
-    trace: Trace, frames: Frames, *, title: str, source: str, description: str = ""
-) -> str:
+def handout_html(trace: Trace, frames: Frames, page: Page) -> str:
     """The handout as HTML for WeasyPrint: frames as inline data, nothing to fetch."""
-    context = _context(trace, frames, title, description, source)
-    return _environment().get_template("handout.html.j2").render(context)
+    return _render("handout.html.j2", _context(trace, frames, page))
+
+
+def worksheet_html(trace: Trace, frames: Frames, page: Page, *, answers: bool) -> str:
+    """The worksheet (empty boxes and questions) or, with `answers`, the same pages filled in."""
+    context = _context(trace, frames, page)
+    context["answers"] = answers
+    return _render("worksheet.html.j2", context)
+
+
+def _render(template: str, context: dict[str, Any]) -> str:
+    return _environment().get_template(template).render(context)
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:

@@ -36,7 +36,10 @@ def explain(
     for node in reversed(graph.nodes[: graph.target]):
         if grads[node.index] is not None:
             parts.extend(writer.backward(node, [d for d in local if d.parent == node.index]))
-    steps = tuple(Step(i, *part) for i, part in enumerate(parts))
+    steps = tuple(
+        Step(i, *part, question=writer.question(part[1], graph.nodes[part[2]]))
+        for i, part in enumerate(parts)
+    )
     return Trace(
         graph=graph,
         params=params,
@@ -69,9 +72,11 @@ class _Writer:
         self.digits = digits
         self.target = graph.nodes[graph.target].name
         self.latex_names = {symbol(n.name): name_latex(n.name) for n in graph.nodes}
-        self.edges_into = {n.index: [] for n in graph.nodes}  # type: dict[int, list[int]]
+        self.edges_into: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
+        self.edges_out: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
         for k, edge in enumerate(graph.edges):
             self.edges_into[edge.child].append(k)
+            self.edges_out[edge.parent].append(k)
 
     def number(self, x: float) -> str:
         return format_number(x, self.digits)
@@ -92,6 +97,17 @@ class _Writer:
         if node.expr is None:
             return node.name if is_param else f"{node.name} (data)"
         return f"{node.name} = {formula_text(node.expr)}"
+
+    def question(self, kind: StepKind, node: Node) -> str | None:
+        """A worksheet's question for the steps that fill a box (inputs and the seed are given)."""
+        if kind == "value":
+            return f"What is {node.name}? ({self.header(node, True)})"
+        if kind == "gradient":
+            return f"What is {self.partial(node.name)}?"
+        if kind == "sum":
+            users = len(self.edges_out[node.index])
+            return f"What is {self.partial(node.name)}? ({node.name} is used {users} times: add up)"
+        return None
 
     def edge_labels(self, local: Sequence[LocalDerivative]) -> tuple[str | None, ...]:
         """Each edge's local derivative, where a gradient flows along it: `∂a/∂w = 3`."""

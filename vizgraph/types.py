@@ -179,6 +179,7 @@ class Step:
     text: str  # the step in words and numbers, plain text
     latex: str  # the same equation in LaTeX
     edges: tuple[int, ...]  # indices into graph.edges that the step uses
+    question: str | None = None  # what a worksheet asks about this step, if anything
 
     @property
     def fills(self) -> str | None:
