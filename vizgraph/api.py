@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .compile import compile_graph
+from .errors import VizgraphError
 from .files import write_report
 from .parse import parse
-from .errors import VizgraphError
 from .render import THEMES, render_frames
 from .report import Page, handout_html, step_through_html, trace_json_text, worksheet_html
 from .trace import trace_graph

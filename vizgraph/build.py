@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .api import report_files
-from .report import Page
 from .compile import compile_graph
 from .errors import VizgraphError
 from .files import write_report
 from .parse import parse
+from .report import Page
 from .spec import Spec, load_spec
 from .trace import trace_graph
 
