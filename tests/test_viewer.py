@@ -114,3 +114,90 @@ def test_the_highlight_is_visible_in_the_picture(page) -> None:  # type: ignore[
     assert float(stroke.rstrip("px")) > float(plain.rstrip("px"))
     hidden = page.evaluate("() => getComputedStyle(document.querySelector('#v1 text')).display")
     assert hidden == "none"
+
+
+# -- practice mode ---------------------------------------------------------------
+
+BLUE, GREEN, RED = "rgb(219, 234, 247)", "rgb(221, 242, 220)", "rgb(253, 226, 225)"
+
+
+def _fill(page, slot: str) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate(f"() => getComputedStyle(document.querySelector('#{slot} rect')).fill")
+
+
+def _classes(page, slot: str) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate(f"() => document.querySelector('#{slot}').getAttribute('class')")
+
+
+def _answer(page, slot: str, text: str) -> str:  # type: ignore[no-untyped-def]
+    page.click(f"#{slot} rect")
+    page.fill("[data-answer-input]", text)
+    page.press("[data-answer-input]", "Enter")
+    return page.text_content("[data-feedback]")
+
+
+def test_practice_asks_for_every_box_but_the_inputs(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("[data-practice]")
+    asked = page.evaluate("() => [...document.querySelectorAll('.slot.asked')].map(s => s.id)")
+    assert sorted(asked) == ["g0", "g1", "g2", "v1", "v2"]
+    assert page.is_hidden("[data-step-panel]")
+    assert page.text_content("#v1").endswith("a = ?")
+
+
+def test_a_right_answer_takes_the_boxs_colour(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("[data-practice]")
+    assert _answer(page, "v1", "11") == "Right: a = 11."
+    assert "asked" not in _classes(page, "v1") and _fill(page, "v1") == BLUE
+    assert _answer(page, "g1", "22.0") == "Right: ∂J/∂a = 22."
+    assert _fill(page, "g1") == GREEN
+
+
+def test_a_wrong_answer_turns_red_and_can_be_tried_again(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("[data-practice]")
+    assert _answer(page, "v2", "120") == "Not quite: J is not 120. Try again."
+    assert "wrong" in _classes(page, "v2") and _fill(page, "v2") == RED
+    assert _answer(page, "v2", "121.4") == "Right: J = 121."  # within the displayed rounding
+    assert _fill(page, "v2") == BLUE
+
+
+def test_non_numbers_are_refused_with_a_message(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("[data-practice]")
+    for text in ["abc", "", "1/0", "11a", "--3", "Infinity", "NaN"]:
+        message = _answer(page, "v1", text)
+        assert "is not a number" in message, text
+        assert page.is_visible("[data-answer-input]")
+        page.press("[data-answer-input]", "Escape")
+    assert "asked" in _classes(page, "v1")
+
+
+def test_practice_works_from_the_keyboard_alone(page) -> None:  # type: ignore[no-untyped-def]
+    page.focus("[data-practice]")
+    page.keyboard.press("Enter")
+    active = "() => document.activeElement.id"
+    assert page.evaluate(active) == "g0"  # the first box to fill has the focus
+    page.keyboard.press("Enter")
+    assert page.is_visible("[data-answer-input]")
+    page.keyboard.type("66")
+    page.keyboard.press("Enter")
+    assert page.text_content("[data-feedback]") == "Right: ∂J/∂w = 66."
+    assert page.evaluate(active) == "v1"  # on to the next box
+    page.keyboard.press(" ")
+    page.keyboard.type("12")
+    page.keyboard.press("Enter")
+    assert page.text_content("[data-feedback]").startswith("Not quite")
+    assert page.evaluate(active) == "v1"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("[data-answer-input]") and page.evaluate(active) == "v1"
+
+
+def test_reveal_all_and_hide_all(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("[data-practice]")
+    page.click("[data-reveal]")
+    assert page.evaluate("() => document.querySelectorAll('.slot.asked, .slot.wrong').length") == 0
+    assert _fill(page, "g0") == GREEN
+    page.click("[data-hide]")
+    assert page.evaluate("() => document.querySelectorAll('.slot.asked').length") == 5
+    page.click("[data-practice]")  # back to the steps, where we left them
+    assert _state(page)["counter"] == "Before the first step"
+    assert not page.is_hidden("[data-step-panel]")

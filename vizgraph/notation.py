@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from .types import Binary, Call, Expr, Name, Number, Unary
 
-__all__ = ["format_latex_number", "format_number", "formula_latex", "formula_text", "name_latex"]
+__all__ = [
+    "display_tolerance",
+    "format_latex_number",
+    "format_number",
+    "formula_latex",
+    "formula_text",
+    "name_latex",
+]
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _GREEK = {
@@ -35,6 +42,13 @@ def format_number(x: float, digits: int = 4) -> str:
     mantissa, power = f"{x:.{digits - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(power)}"
+
+
+def display_tolerance(shown: str) -> float:
+    """Half a unit in the last digit shown: any answer that rounds to `shown` is right."""
+    mantissa, _, power = shown.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 0.5 * 10.0 ** (int(power or 0) - decimals)
 
 
 def format_latex_number(x: float, digits: int = 4) -> str:

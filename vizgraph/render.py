@@ -86,7 +86,14 @@ def render_frames(
     layout = layout_graph(sizes, edges, rankdir, [_edge_label_size(t) for t in labels])
     drawing = _Drawing(trace, layout, THEMES[theme], labels, id_prefix)
     svgs = tuple(drawing.frame(step) for step in trace.steps)
-    return Frames(svgs, drawing.final(), drawing.worksheet(), layout.width, layout.height)
+    return Frames(
+        svgs,
+        drawing.final(),
+        drawing.worksheet(),
+        drawing.final(asks=True),
+        layout.width,
+        layout.height,
+    )
 
 
 def _text_width(text: str, size: float) -> float:
@@ -117,6 +124,7 @@ class _State:
     current: int | None = None
     current_edges: frozenset[int] = field(default_factory=frozenset)
     blanks: bool = False  # a worksheet: unknown slots ask "?" instead of staying empty
+    asks: bool = False  # the step-through's picture: every slot holds its answer and question
 
 
 class _Drawing:
@@ -148,9 +156,9 @@ class _Drawing:
         title = f"Step {step.index + 1} of {len(self.trace.steps)}: {step.phase} pass"
         return self._svg(title, step.text, state)
 
-    def final(self) -> str:
+    def final(self, *, asks: bool = False) -> str:
         every = frozenset(range(len(self.trace.graph.nodes)))
-        state = _State(every, every, frozenset(range(len(self.layout.routes))))
+        state = _State(every, every, frozenset(range(len(self.layout.routes))), asks=asks)
         title = f"The computation graph of {self.trace.target.name}, every value and derivative"
         return self._svg(title, "; ".join(s.text for s in self.trace.steps), state)
 
@@ -221,7 +229,7 @@ class _Drawing:
                 self.trace.value_labels[i],
                 value,
                 i in state.values,
-                state.blanks,
+                state,
             )
         )
         grad_label = self.trace.grad_labels[i]
@@ -237,7 +245,7 @@ class _Drawing:
                     grad_label,
                     grad,
                     i in state.grads,
-                    state.blanks,
+                    state,
                 )
             )
         parts.append("</g>")
@@ -261,26 +269,33 @@ class _Drawing:
         label: str,
         colours: tuple[str, str, str],
         known: bool,
-        blanks: bool,
+        state: _State,
     ) -> str:
         fill, stroke, ink = colours
         name = "value" if kind == "v" else "grad"
         box = (
             f'x="{x0 + _PAD:g}" y="{y:g}" width="{width - 2 * _PAD:g}" height="{_SLOT_H:g}" rx="3"'
         )
-        text = (
-            f'<text x="{x0 + 2 * _PAD:g}" y="{y + 15.5:g}" font-size="{_SLOT_SIZE:g}" fill="{ink}">'
-        )
+        at = f'x="{x0 + 2 * _PAD:g}" y="{y + 15.5:g}" font-size="{_SLOT_SIZE:g}" fill="{ink}"'
         slot_id = f"{self.id}{kind}{i}"
+        question = label.rsplit(" = ", 1)[0] + f" = {BLANK}"
         if known:
+            # The step-through's picture also carries the question, for its practice mode.
+            ask = (
+                f'<text class="ask" {at} display="none">{escape(question)}</text>'
+                if state.asks
+                else ""
+            )
             return (
                 f'<g class="slot {name}" id="{slot_id}"><rect {box} fill="{fill}" stroke="{stroke}"/>'
-                f"{text}{escape(label)}</text></g>"
+                f'<text class="answer" {at}>{escape(label)}</text>{ask}</g>'
             )
         empty = f'<rect {box} fill="#ffffff" stroke="{self.palette.empty_stroke}" stroke-dasharray="4 3"/>'
-        if blanks:
-            question = label.rsplit(" = ", 1)[0] + f" = {BLANK}"
-            return f'<g class="slot {name} blank" id="{slot_id}">{empty}{text}{escape(question)}</text></g>'
+        if state.blanks:
+            return (
+                f'<g class="slot {name} blank" id="{slot_id}">{empty}'
+                f'<text class="ask" {at}>{escape(question)}</text></g>'
+            )
         return f'<g class="slot {name} pending" id="{slot_id}">{empty}</g>'
 
 

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .equations import equation_svg
-from .notation import format_number
+from .notation import display_tolerance, format_number
 from .types import Frames, Trace
 
 __all__ = [
@@ -87,7 +87,7 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
         "source": page.source.strip(),
         "trace": trace,
         "frames": frames,
-        "graph_svg": Markup(frames.final),  # our own markup; user text inside is escaped
+        "graph_svg": Markup(frames.interactive),  # our own markup; user text in it is escaped
         "landscape": landscape,
         "frame_width": min(natural, _LANDSCAPE_WIDTH if landscape else _PORTRAIT_WIDTH),
         "steps": [
@@ -134,7 +134,29 @@ def step_through_html(trace: Trace, frames: Frames, page: Page) -> str:
         }
         for s, step in zip(trace.steps, context["steps"], strict=True)
     ]
+    context["viewer_answers"] = _answers(trace)
     return _render("step-through.html.j2", context)
+
+
+def _answers(trace: Trace) -> dict[str, dict[str, Any]]:
+    """Practice mode's key: each slot's value, the tolerance its display allows, and its name."""
+    answers: dict[str, dict[str, Any]] = {}
+    for node in trace.graph.nodes:
+        for kind, value, label in (
+            ("v", trace.values[node.index], trace.value_labels[node.index]),
+            ("g", trace.grads[node.index], trace.grad_labels[node.index]),
+        ):
+            if value is None or label is None:
+                continue
+            name, _, shown = label.rpartition(" = ")
+            answers[f"{kind}{node.index}"] = {
+                "value": value,
+                "tolerance": display_tolerance(shown),
+                "name": name,
+                "shown": shown,
+                "given": kind == "v" and node.is_input,
+            }
+    return answers
 
 
 def handout_html(trace: Trace, frames: Frames, page: Page) -> str:

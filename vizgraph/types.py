@@ -249,5 +249,6 @@ class Frames:
     svgs: tuple[str, ...]
     final: str  # the finished graph, every slot filled, nothing highlighted
     worksheet: str  # the graph with the inputs given and every other slot asking "?"
+    interactive: str  # the final picture, each slot also holding its question: the step-through's
     width: float
     height: float
