@@ -99,3 +99,55 @@ def test_a_folder_that_is_not_a_report_is_never_replaced(tmp_path: Path) -> None
     with pytest.raises(VizgraphError, match="not a vizgraph report"):
         render(LAB, tmp_path, outputs=["json"])
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def _pdf_text(path: Path, *args: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.pdf
+def test_worksheet_asks_and_the_answer_key_answers(neuron: Path) -> None:
+    worksheet, answers = _pdf_text(neuron / "worksheet.pdf"), _pdf_text(neuron / "answers.pdf")
+    for question in ["What is c? (c = w·x)", "What is ∂J/∂a?", "What is ∂J/∂w?"]:
+        assert question in worksheet and question in answers
+    assert "∂J/∂a = ?" in worksheet and "∂J/∂a = 3" not in worksheet
+    assert "∂J/∂w = ∂J/∂c · ∂c/∂w = 3 · 2 = 6" in answers
+    assert "x = 2" in worksheet, "inputs are given"
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("name", ["handout.pdf", "worksheet.pdf", "answers.pdf"])
+def test_printed_text_is_at_least_9_points(neuron: Path, name: str) -> None:
+    boxes = _pdf_text(neuron / name, "-bbox")
+    heights = [
+        float(m[1]) - float(m[0])
+        for m in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes)
+    ]
+    assert heights and min(heights) >= 9.0, min(heights)
+
+
+@pytest.mark.pdf
+def test_the_worksheet_graph_is_whole_on_its_page(neuron: Path) -> None:
+    first_page = _pdf_text(neuron / "worksheet.pdf", "-l", "1")
+    for header in ["x (data)", "c = w·x", "a = c + b", "d = a - y", "J = d²/2"]:
+        assert header in first_page
+
+
+def test_trace_json_carries_the_latex_the_pictures_show(neuron: Path) -> None:
+    from vizgraph.equations import equation_svg
+
+    data = json.loads((neuron / "trace.json").read_text())
+    html = (neuron / "index.html").read_text()
+    viewer = json.loads(
+        re.search(r'<script type="application/json" data-steps>(.*?)</script>', html, re.S)[1]
+    )
+    for step, shown in zip(data["steps"], viewer, strict=True):
+        assert shown["equation"] == equation_svg(step["latex"])
+
+
+@pytest.mark.parametrize("theme", ["default", "colorblind", "print"])
+def test_every_theme_renders(theme: str, tmp_path: Path) -> None:
+    out = render(LAB, tmp_path / theme, theme=theme, outputs=["html", "frames"])
+    assert (out / "frames" / "step-000.svg").is_file()

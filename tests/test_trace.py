@@ -237,3 +237,20 @@ def test_gradients_equal_sympys_derivative_of_the_whole_expression(program) -> N
         assert check.central is not None and grad is not None
         assert math.isclose(check.central, grad, rel_tol=1e-5, abs_tol=1e-6), (source, check)
         assert check.agrees
+
+
+def test_exact_mode_shows_rationals() -> None:
+    t = traced(NEURON, wrt=["w", "b"], exact=True)
+    assert "J = 9/2" in t.value_labels
+    assert t.steps[7].text == "J = d²/2 = 3²/2 = 9/2"
+    assert t.steps[7].latex.endswith(r"= \frac{9}{2}")
+    t = traced("x = 0.5; y = -1; J = x**2 * y", exact=True)
+    assert t.value_labels == ("x = 1/2", "y = -1", "J = -1/4")
+    assert t.grad_labels[0] == "∂J/∂x = -1"
+    assert "(1/2)²·(-1)" in t.steps[2].text and r"\left(\frac{1}{2}\right)^{2}" in t.steps[2].latex
+
+
+def test_exact_mode_falls_back_to_decimals_where_irrational() -> None:
+    t = traced("x = 2; J = sqrt(x) + x/3", exact=True)
+    assert t.value_labels == ("x = 2", "J = 2.081")
+    assert t.grad_labels[0] == "∂J/∂x = 0.6869"

@@ -201,3 +201,27 @@ def test_reveal_all_and_hide_all(page) -> None:  # type: ignore[no-untyped-def]
     page.click("[data-practice]")  # back to the steps, where we left them
     assert _state(page)["counter"] == "Before the first step"
     assert not page.is_hidden("[data-step-panel]")
+
+
+def test_two_traces_in_one_notebook_page_keep_to_themselves(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first, second = traced(LAB), traced("x = 2; y = x * x")
+    html = f"<html><body>{first._repr_html_()}<hr>{second._repr_html_()}</body></html>"
+    (tmp_path / "notebook.html").write_text(html)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((tmp_path / "notebook.html").as_uri())
+    viewers = page.locator("[data-vizgraph-viewer]")
+    assert viewers.count() == 2
+    viewers.nth(1).locator("[data-next]").click()
+    viewers.nth(1).locator("[data-next]").click()
+    texts = [viewers.nth(i).locator("[data-explanation]").text_content() for i in range(2)]
+    assert texts[0] == "The graph before any computation: every box is empty."
+    assert texts[1] == "y = x·x = 2·2 = 4"
+    viewers.nth(1).press("ArrowLeft")  # keys act on the viewer that has the focus
+    assert viewers.nth(1).locator("[data-explanation]").text_content() == "x = 2 (input)"
+    assert viewers.nth(0).locator("[data-counter]").text_content() == "Before the first step"
+    ids = page.evaluate("() => [...document.querySelectorAll('svg [id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), "no id appears twice"
+    page.screenshot(path=str(tmp_path / "notebook.png"), full_page=True)
+    assert errors == []

@@ -35,11 +35,15 @@ def trace(
     target: str | None = None,
     granularity: str = "statement",
     digits: int = 4,
+    exact: bool = False,
 ) -> Trace:
-    """Parse, compile and trace a program (its text or a path to it)."""
+    """Parse, compile and trace a program (its text or a path to it).
+
+    `exact` shows rational values as fractions (9/2) rather than decimals.
+    """
     text, file = read_source(source)
     graph = compile_graph(parse(text, file=file), target=target, granularity=granularity)
-    return trace_graph(graph, inputs=at, wrt=wrt, digits=digits)
+    return trace_graph(graph, inputs=at, wrt=wrt, digits=digits, exact=exact)
 
 
 def render(
@@ -51,6 +55,7 @@ def render(
     target: str | None = None,
     granularity: str = "statement",
     digits: int = 4,
+    exact: bool = False,
     title: str | None = None,
     description: str = "",
     outputs: Iterable[str] = OUTPUTS,
@@ -67,6 +72,7 @@ def render(
         target=target,
         granularity=granularity,
         digits=digits,
+        exact=exact,
     )
     page = Page(title or default_title(traced), text, description, theme)
     files = report_files(traced, page, outputs=outputs, rankdir=rankdir, edge_labels=edge_labels)

@@ -122,6 +122,9 @@ def _program_options(parser: argparse.ArgumentParser) -> None:
         help="one node per assignment (default) or per operator",
     )
     parser.add_argument("--digits", type=int, default=4, help="significant digits shown (4)")
+    parser.add_argument(
+        "--exact", action="store_true", help="show rational values as fractions, such as 9/2"
+    )
 
 
 def _program_arguments(args: argparse.Namespace) -> dict[str, object]:
@@ -147,6 +150,7 @@ def _program_arguments(args: argparse.Namespace) -> dict[str, object]:
         "target": args.target,
         "digits": args.digits,
         "granularity": args.granularity,
+        "exact": args.exact,
     }
 
 

@@ -187,11 +187,16 @@ class _Printer:
     def _operand(self, expr: Expr, parent: int, right: bool) -> str:
         text = self.show(expr)
         own = _precedence(expr)
-        substituted_negative = isinstance(expr, Name) and text.startswith("-")
+        substituted = isinstance(expr, Name) and expr.id in self.values
+        if substituted and "/" in text:
+            own = _PRECEDENCE["/"]  # an exact value such as 1/2 is a division
         # Keep the user's grouping: a + (b + c) is not (a + b) + c, and (a^b)^c is not a^(b^c).
         needs = own < parent or (own == parent and (right != (parent == _PRECEDENCE["**"])))
-        if substituted_negative and (right or parent >= _PRECEDENCE["*"]):
-            needs = True
+        if substituted and "\\frac" in text and parent == _PRECEDENCE["**"]:
+            needs = True  # (1/2)², as \left(\frac{1}{2}\right)^{2}
+        negative = substituted and text.lstrip("{").startswith("-")
+        if negative and (right or parent >= _PRECEDENCE["*"]):
+            needs = True  # 4 - (-1), (-2)·3, (-3)²
         return self.style.group(text) if needs else text
 
     def _juxtaposes(self, left: Expr, right: Expr) -> bool:

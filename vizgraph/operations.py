@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy
 
-__all__ = ["BINARY", "FUNCTIONS", "Operation", "float_value"]
+__all__ = ["BINARY", "FUNCTIONS", "NotExact", "Operation", "exact_value", "float_value"]
 
 
 def _raised(latex: str, exp: str | None) -> str:
@@ -248,3 +249,32 @@ def float_value(expr: sympy.Expr, values: dict[sympy.Symbol, float]) -> float:
     if expr.is_number and expr.is_real:
         return float(expr)
     raise ValueError(f"{expr} is not a real number")
+
+
+class NotExact(ValueError):
+    """The value is not a (reasonably sized) rational number: exact mode shows the float."""
+
+
+_EXACT_BITS = 256  # numerators and denominators beyond this are no longer worth showing
+
+
+def exact_value(expr: sympy.Expr, values: dict[sympy.Symbol, Fraction]) -> Fraction:
+    """Evaluate `expr` in rationals: sums, products, integer powers and rational constants."""
+    if expr.is_Symbol:
+        result = values[expr]
+    elif expr.is_Rational:
+        result = Fraction(int(expr.p), int(expr.q))
+    elif expr.is_Add:
+        result = sum((exact_value(a, values) for a in expr.args), Fraction(0))
+    elif expr.is_Mul:
+        result = math.prod((exact_value(a, values) for a in expr.args), start=Fraction(1))
+    elif expr.is_Pow and expr.exp.is_Integer and abs(int(expr.exp)) <= 64:
+        base = exact_value(expr.base, values)
+        if base == 0 and expr.exp < 0:
+            raise ZeroDivisionError("division by zero")
+        result = base ** int(expr.exp)
+    else:
+        raise NotExact(str(expr))
+    if max(result.numerator.bit_length(), result.denominator.bit_length()) > _EXACT_BITS:
+        raise NotExact("too many digits")
+    return result

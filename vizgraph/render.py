@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass, field
 from html import escape
 
-from .layout import layout_graph
-from .types import Box, Frames, Layout, Route, Step, Trace
+from .layout import dot_source, layout_graph
+from .types import Box, Frame, Frames, Layout, Route, Step, Trace
 
-__all__ = ["FONT", "THEMES", "Palette", "render_frames"]
+__all__ = ["FONT", "THEMES", "Palette", "graph_dot", "render_frames"]
 
 FONT = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 _ADVANCE = 0.61  # a monospace glyph's width in ems (DejaVu Sans Mono: 0.602)
@@ -80,20 +80,34 @@ def render_frames(
     id_prefix: str = "",
 ) -> Frames:
     """Lay the graph out once and draw every step's frame, the final picture and the worksheet."""
-    sizes = [_card_size(trace, i) for i in range(len(trace.graph.nodes))]
-    edges = [(e.parent, e.child) for e in trace.graph.edges]
-    labels = trace.edge_labels if edge_labels else (None,) * len(edges)
+    sizes, edges, labels = _geometry(trace, edge_labels)
     layout = layout_graph(sizes, edges, rankdir, [_edge_label_size(t) for t in labels])
     drawing = _Drawing(trace, layout, THEMES[theme], labels, id_prefix)
-    svgs = tuple(drawing.frame(step) for step in trace.steps)
+    svgs = tuple(Frame(drawing.frame(step)) for step in trace.steps)
     return Frames(
         svgs,
-        drawing.final(),
+        Frame(drawing.final()),
         drawing.worksheet(),
         drawing.final(asks=True),
         layout.width,
         layout.height,
     )
+
+
+def graph_dot(trace: Trace, *, rankdir: str = "LR", edge_labels: bool = False) -> str:
+    """The DOT text that `dot` lays out for this trace (deterministic: golden-tested)."""
+    sizes, edges, labels = _geometry(trace, edge_labels)
+    return dot_source(sizes, edges, rankdir, [_edge_label_size(t) for t in labels])
+
+
+def _geometry(
+    trace: Trace, edge_labels: bool
+) -> tuple[list[tuple[float, float]], list[tuple[int, int]], tuple[str | None, ...]]:
+    """Every box at its final size, the edges in order, and their labels if shown."""
+    sizes = [_card_size(trace, i) for i in range(len(trace.graph.nodes))]
+    edges = [(e.parent, e.child) for e in trace.graph.edges]
+    labels = trace.edge_labels if edge_labels else (None,) * len(edges)
+    return sizes, edges, labels
 
 
 def _text_width(text: str, size: float) -> float:

@@ -7,6 +7,7 @@ whatever their file ending; a report shows what the trace holds and computes not
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -19,11 +20,13 @@ from markupsafe import Markup
 
 from .equations import equation_svg
 from .notation import display_tolerance, format_number
+from .render import render_frames
 from .types import Frames, Trace
 
 __all__ = [
     "Page",
     "handout_html",
+    "notebook_html",
     "step_through_html",
     "template_folder",
     "trace_json",
@@ -122,6 +125,10 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
 
 def step_through_html(trace: Trace, frames: Frames, page: Page) -> str:
     """The self-contained step-through: one inline SVG, the steps as data, CSS and JS inline."""
+    return _render("step-through.html.j2", _viewer_context(trace, frames, page))
+
+
+def _viewer_context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
     context = _context(trace, frames, page)
     context["viewer_steps"] = [
         {
@@ -135,7 +142,17 @@ def step_through_html(trace: Trace, frames: Frames, page: Page) -> str:
         for s, step in zip(trace.steps, context["steps"], strict=True)
     ]
     context["viewer_answers"] = _answers(trace)
-    return _render("step-through.html.j2", context)
+    return context
+
+
+_viewer_ids = itertools.count(1)
+
+
+def notebook_html(trace: Trace) -> str:
+    """The step-through as a fragment for a notebook: several on one page keep to themselves."""
+    frames = render_frames(trace, id_prefix=f"vg{next(_viewer_ids)}-")
+    context = _viewer_context(trace, frames, Page(title="", source=""))
+    return _render("notebook.html.j2", context)
 
 
 def _answers(trace: Trace) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Literal
 
 import sympy
@@ -28,9 +29,16 @@ def explain(
     local: Sequence[LocalDerivative],
     checks: tuple[FiniteDifference, ...],
     digits: int,
+    exact: Exactly | None = None,
 ) -> Trace:
-    writer = _Writer(graph, values, grads, digits)
-    local = tuple(writer.with_notation(d) for d in local)
+    """Write every step; with `exact` (values, gradients, local derivatives as fractions where
+    rational), numbers show as 9/2 rather than 4.5."""
+    exact_values, exact_grads, exact_locals = exact or ((), (), ())
+    writer = _Writer(graph, values, grads, digits, exact_values, exact_grads)
+    local = tuple(
+        writer.with_notation(d, exact_locals[k] if exact_locals else None)
+        for k, d in enumerate(local)
+    )
     parts = [writer.forward(node, node.index in params) for node in graph.nodes]
     parts.append(writer.seed())
     for node in reversed(graph.nodes[: graph.target]):
@@ -48,28 +56,41 @@ def explain(
         locals=local,
         checks=checks,
         steps=steps,
-        value_labels=tuple(f"{n.name} = {writer.number(values[n.index])}" for n in graph.nodes),
+        value_labels=tuple(f"{n.name} = {writer.value(n.index)}" for n in graph.nodes),
         grad_labels=tuple(
-            None if g is None else f"{writer.partial(n.name)} = {writer.number(g)}"
+            None if g is None else f"{writer.partial(n.name)} = {writer.grad(n.index)}"
             for n, g in zip(graph.nodes, grads, strict=True)
         ),
         edge_labels=writer.edge_labels(local),
         formula_labels=tuple(writer.header(n, n.index in params) for n in graph.nodes),
         digits=digits,
+        exact_values=exact_values,
+        exact_grads=exact_grads,
     )
 
 
+Exactly = tuple[
+    tuple[Fraction | None, ...], tuple[Fraction | None, ...], tuple[Fraction | None, ...]
+]
 _StepParts = tuple[Literal["forward", "backward"], StepKind, int, str, str, tuple[int, ...]]
 
 
 class _Writer:
     def __init__(
-        self, graph: Graph, values: tuple[float, ...], grads: tuple[float | None, ...], digits: int
+        self,
+        graph: Graph,
+        values: tuple[float, ...],
+        grads: tuple[float | None, ...],
+        digits: int,
+        exact_values: tuple[Fraction | None, ...],
+        exact_grads: tuple[Fraction | None, ...],
     ) -> None:
         self.graph = graph
         self.values = values
         self.grads = grads
         self.digits = digits
+        self.exact_values = exact_values
+        self.exact_grads = exact_grads
         self.target = graph.nodes[graph.target].name
         self.latex_names = {symbol(n.name): name_latex(n.name) for n in graph.nodes}
         self.edges_into: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
@@ -78,11 +99,35 @@ class _Writer:
             self.edges_into[edge.child].append(k)
             self.edges_out[edge.parent].append(k)
 
-    def number(self, x: float) -> str:
+    def number(self, x: float, exact: Fraction | None = None) -> str:
+        if exact is not None and exact.denominator != 1:
+            return f"{exact.numerator}/{exact.denominator}"
         return format_number(x, self.digits)
 
-    def latex_number(self, x: float) -> str:
+    def latex_number(self, x: float, exact: Fraction | None = None) -> str:
+        if exact is not None and exact.denominator != 1:
+            fraction = rf"\frac{{{abs(exact.numerator)}}}{{{exact.denominator}}}"
+            return f"{{-{fraction}}}" if exact < 0 else fraction
         return format_latex_number(x, self.digits)
+
+    # Each number of the walkthrough, exact where it can be: value, gradient, local, share.
+    def value(self, i: int, latex: bool = False) -> str:
+        exact = self.exact_values[i] if self.exact_values else None
+        return (self.latex_number if latex else self.number)(self.values[i], exact)
+
+    def grad(self, i: int, latex: bool = False) -> str:
+        grad = self.grads[i]
+        assert grad is not None
+        exact = self.exact_grads[i] if self.exact_grads else None
+        return (self.latex_number if latex else self.number)(grad, exact)
+
+    def local(self, d: LocalDerivative, latex: bool = False) -> str:
+        return (self.latex_number if latex else self.number)(d.value, d.exact)
+
+    def share(self, d: LocalDerivative, latex: bool = False) -> str:
+        upstream = self.exact_grads[d.child] if self.exact_grads else None
+        exact = None if upstream is None or d.exact is None else upstream * d.exact
+        return (self.latex_number if latex else self.number)(self._share(d), exact)
 
     def partial(self, of: str, by: str | None = None) -> str:
         """∂J/∂of, or ∂of/∂by."""
@@ -114,37 +159,39 @@ class _Writer:
         labels: list[str | None] = [None] * len(self.graph.edges)
         for d in local:
             child, parent = self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name
-            labels[d.edge] = f"{self.partial(child, parent)} = {self.number(d.value)}"
+            labels[d.edge] = f"{self.partial(child, parent)} = {self.local(d)}"
         return tuple(labels)
 
-    def with_notation(self, d: LocalDerivative) -> LocalDerivative:
+    def with_notation(self, d: LocalDerivative, exact: Fraction | None) -> LocalDerivative:
         text = re.sub(r"\*\*", "^", sympy.sstr(d.derivative)).replace("*", "·")
         latex = sympy.latex(d.derivative, symbol_names=self.latex_names)
-        return dataclasses.replace(d, text=text, latex=latex)
+        return dataclasses.replace(d, text=text, latex=latex, exact=exact)
 
     def forward(self, node: Node, is_param: bool) -> _StepParts:
-        value = self.values[node.index]
         name = name_latex(node.name)
         if node.expr is None:
             role = "input" if is_param else "data: no gradient"
-            text = f"{node.name} = {self.number(value)} ({role})"
+            text = f"{node.name} = {self.value(node.index)} ({role})"
             return (
                 "forward",
                 "input",
                 node.index,
                 text,
-                f"{name} = {self.latex_number(value)}",
+                f"{name} = {self.value(node.index, latex=True)}",
                 (),
             )
         nodes = self.graph.nodes
-        numbers = {nodes[p].name: self.number(self.values[p]) for p in node.parents}
-        numbers_latex = {nodes[p].name: self.latex_number(self.values[p]) for p in node.parents}
+        numbers = {nodes[p].name: self.value(p) for p in node.parents}
+        numbers_latex = {nodes[p].name: self.value(p, latex=True) for p in node.parents}
         expr = node.expr
         text = _chain(
-            node.name, formula_text(expr), formula_text(expr, numbers), self.number(value)
+            node.name, formula_text(expr), formula_text(expr, numbers), self.value(node.index)
         )
         latex = _chain(
-            name, formula_latex(expr), formula_latex(expr, numbers_latex), self.latex_number(value)
+            name,
+            formula_latex(expr),
+            formula_latex(expr, numbers_latex),
+            self.value(node.index, latex=True),
         )
         return ("forward", "value", node.index, text, latex, tuple(self.edges_into[node.index]))
 
@@ -186,10 +233,10 @@ class _Writer:
                     (d.edge,),
                 )
             )
-        shares = [self.number(self._share(d)) for d in into]
-        shares_latex = [self.latex_number(self._share(d)) for d in into]
-        text = f"{total} = {_sum(shares)} = {self.number(grad)}, the sum over its {len(into)} edges"
-        latex = f"{total_latex} = {_sum(shares_latex)} = {self.latex_number(grad)}"
+        shares = [self.share(d) for d in into]
+        shares_latex = [self.share(d, latex=True) for d in into]
+        text = f"{total} = {_sum(shares)} = {self.grad(node.index)}, the sum over its {len(into)} edges"
+        latex = f"{total_latex} = {_sum(shares_latex, latex=True)} = {self.grad(node.index, latex=True)}"
         steps.append(("backward", "sum", node.index, text, latex, tuple(d.edge for d in into)))
         return steps
 
@@ -220,24 +267,23 @@ class _Writer:
     def _term(self, d: LocalDerivative) -> tuple[str, str]:
         """`∂J/∂a · ∂a/∂w = 22 · 3 = 66, where ∂a/∂w = 3`: one edge's chain-rule product."""
         child, parent = self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name
-        share = self._share(d)
         if d.child == self.graph.target:  # no upstream factor: ∂J/∂J = 1
             return (
-                _chain(self.partial(child, parent), d.text, self.number(share)),
-                _chain(self._local_latex(d), d.latex, self.latex_number(share)),
+                _chain(self.partial(child, parent), d.text, self.share(d)),
+                _chain(self._local_latex(d), d.latex, self.share(d, latex=True)),
             )
         upstream = self.grads[d.child]
         assert upstream is not None
         text = _chain(
             f"{self.partial(child)} · {self.partial(child, parent)}",
-            f"{self.number(upstream)} · {_signed(self.number(d.value))}",
-            self.number(share),
+            f"{self.grad(d.child)} · {_signed(self.local(d))}",
+            self.share(d),
         )
-        where = _chain(self.partial(child, parent), d.text, self.number(d.value))
+        where = _chain(self.partial(child, parent), d.text, self.local(d))
         latex = _chain(
             rf"{self.partial_latex(child)} \cdot {self.partial_latex(child, parent)}",
-            rf"{self.latex_number(upstream)} \cdot {_signed(self.latex_number(d.value), latex=True)}",
-            self.latex_number(share),
+            rf"{self.grad(d.child, latex=True)} \cdot {_signed(self.local(d, latex=True), latex=True)}",
+            self.share(d, latex=True),
         )
         return f"{text}, where {where}", latex
 
@@ -251,11 +297,11 @@ def _chain(first: str, *parts: str) -> str:
     return " = ".join(shown)
 
 
-def _sum(terms: list[str]) -> str:
-    return " + ".join(terms[:1] + [_signed(t) for t in terms[1:]])
+def _sum(terms: list[str], latex: bool = False) -> str:
+    return " + ".join(terms[:1] + [_signed(t, latex) for t in terms[1:]])
 
 
 def _signed(number: str, latex: bool = False) -> str:
-    if not number.startswith("-"):
+    if not number.lstrip("{").startswith("-"):
         return number
     return rf"\left({number}\right)" if latex else f"({number})"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 import sympy
 
 from .compile import operand, symbol
 from .errors import EvaluationError, Location, VizgraphError
-from .operations import float_value
+from .operations import NotExact, exact_value, float_value
 from .steps import explain
 from .types import FiniteDifference, Graph, LocalDerivative, Node, Trace
 
@@ -27,8 +28,12 @@ def trace_graph(
     inputs: Mapping[str, float] | None = None,
     wrt: Sequence[str] | None = None,
     digits: int = 4,
+    exact: bool = False,
 ) -> Trace:
-    """Compute every number of the walkthrough; raise EvaluationError naming a node with no value."""
+    """Compute every number of the walkthrough; raise EvaluationError naming a node with no value.
+
+    With `exact`, values that are rational are also kept as fractions, to be shown as 9/2.
+    """
     start = _input_values(graph, inputs or {})
     params = _params(graph, wrt)
     values = _forward(graph, start)
@@ -36,7 +41,48 @@ def trace_graph(
     local = _local_derivatives(graph, values, needs_grad)
     grads = _backward(graph, local, needs_grad)
     checks = tuple(_check(graph, start, p, grads[p]) for p in params)
-    return explain(graph, params, values, grads, local, checks, digits)
+    exact_numbers = _exactly(graph, start, local) if exact else None
+    return explain(graph, params, values, grads, local, checks, digits, exact_numbers)
+
+
+def _exactly(
+    graph: Graph, start: Mapping[int, float], local: Sequence[LocalDerivative]
+) -> tuple[tuple[Fraction | None, ...], tuple[Fraction | None, ...], tuple[Fraction | None, ...]]:
+    """The same numbers in rationals where they are rational: values, gradients, local derivatives."""
+    values: list[Fraction | None] = []
+    for node in graph.nodes:
+        if node.is_input:
+            values.append(Fraction(repr(start[node.index])))  # 0.1 is 1/10, as typed
+            continue
+        operands = [values[p] for p in node.parents]
+        values.append(_rational(node.shape, operands))
+    locals_ = [
+        _rational(
+            _derivative(graph.nodes[d.child].shape, graph.edges[d.edge].occurrence),
+            [values[p] for p in graph.nodes[d.child].parents],
+        )
+        for d in local
+    ]
+    grads: list[Fraction | None] = [None] * len(graph.nodes)
+    grads[graph.target] = Fraction(1)
+    for node in reversed(graph.nodes[: graph.target]):
+        terms = [
+            (grads[d.child], e)
+            for d, e in zip(local, locals_, strict=True)
+            if d.parent == node.index
+        ]
+        if terms and all(g is not None and e is not None for g, e in terms):
+            grads[node.index] = sum((g * e for g, e in terms), Fraction(0))  # type: ignore[operator]
+    return tuple(values), tuple(grads), tuple(locals_)
+
+
+def _rational(shape: sympy.Expr, operands: Sequence[Fraction | None]) -> Fraction | None:
+    if any(o is None for o in operands):
+        return None
+    try:
+        return exact_value(shape, {operand(k): o for k, o in enumerate(operands)})  # type: ignore[misc]
+    except (NotExact, ZeroDivisionError):
+        return None
 
 
 def _input_values(graph: Graph, overrides: Mapping[str, float]) -> dict[int, float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ __all__ = [
     "Edge",
     "Expr",
     "FiniteDifference",
+    "Frame",
     "Frames",
     "Graph",
     "Layout",
@@ -155,6 +157,7 @@ class LocalDerivative:
     value: float
     text: str = ""  # "2·a"
     latex: str = ""  # "2 a"
+    exact: Fraction | None = None  # in exact mode, where the value is rational
 
 
 @dataclass(frozen=True)
@@ -203,10 +206,18 @@ class Trace:
     edge_labels: tuple[str | None, ...]  # per edge, its local derivative: "∂a/∂w = 3"
     formula_labels: tuple[str, ...]  # each node's header: "a = 2 + 3w"
     digits: int
+    exact_values: tuple[Fraction | None, ...] = ()  # exact mode: per node, where rational
+    exact_grads: tuple[Fraction | None, ...] = ()
 
     @property
     def target(self) -> Node:
         return self.graph.nodes[self.graph.target]
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a trace as its step-through (a display hook reaching the report stage)."""
+        from .report import notebook_html
+
+        return notebook_html(self)
 
 
 # -- layout and render --------------------------------------------------------
@@ -242,12 +253,19 @@ class Layout:
     routes: tuple[Route, ...]
 
 
+class Frame(str):
+    """One standalone SVG; Jupyter shows it as a picture."""
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
 @dataclass(frozen=True)
 class Frames:
     """One standalone SVG per step, all from one layout, plus the final picture."""
 
-    svgs: tuple[str, ...]
-    final: str  # the finished graph, every slot filled, nothing highlighted
+    svgs: tuple[Frame, ...]
+    final: Frame  # the finished graph, every slot filled, nothing highlighted
     worksheet: str  # the graph with the inputs given and every other slot asking "?"
     interactive: str  # the final picture, each slot also holding its question: the step-through's
     width: float
