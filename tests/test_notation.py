@@ -61,6 +61,11 @@ def _formula(source: str) -> str:
         ("J = 2*(x + 1)", "2(x + 1)"),
         ("J = sigmoid(w*x + b)", "sigmoid(w·x + b)"),
         ("J = max(a, 0)", "max(a, 0)"),
+        ("J = 0.5*w**2", "0.5w²"),
+        ("J = 2*3**w", "2·3^w"),
+        ("J = 2*10**-1*w", "2·10^(-1)·w"),
+        ("J = 2*(-w)", "2·(-w)"),
+        ("J = 2*(w+1)**2", "2(w + 1)²"),
     ],
 )
 def test_formulas_print_as_the_user_wrote_them(source: str, shown: str) -> None:
@@ -71,6 +76,8 @@ def test_substituted_values_are_parenthesized_where_needed() -> None:
     expr = parse("J = w * x - y").statements[0].expr
     assert formula_text(expr, {"w": "-2", "x": "2", "y": "-1"}) == "(-2)·2 - (-1)"
     assert formula_text(parse("a = 2 + 3*w").statements[0].expr, {"w": "3"}) == "2 + 3·3"
+    assert formula_text(parse("J = 0.5*w**2").statements[0].expr, {"w": "2"}) == "0.5·2²"
+    assert formula_text(parse("J = 2*(w+1)**2").statements[0].expr, {"w": "2"}) == "2(2 + 1)²"
 
 
 def test_latex_formulas() -> None:

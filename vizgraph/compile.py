@@ -15,7 +15,8 @@ from fractions import Fraction
 
 import sympy
 
-from .errors import EvaluationError, Location, ParseError
+from .errors import EvaluationError, Location, ParseError, VizgraphError
+from .notation import formula_text
 from .operations import BINARY, FUNCTIONS, float_value
 from .parse import Limits
 from .types import (
@@ -85,23 +86,56 @@ class _Builder:
 
     def add(self, statement: Statement) -> None:
         name, expr, position = statement.target or BARE_TARGET, statement.expr, statement.position
-        literal = _literal(expr)
-        if literal is not None:
-            if name in self.current:
-                first = self.nodes[self.current[name]].position
-                raise self._error(
-                    position,
-                    f"`{name}` is already defined on line {first.line}",
-                    f"an input is declared once; to change it pass --at {name}=VALUE",
-                )
-            self._append(name, None, (), symbol(name), symbol(name), literal, position)
-            self.current[name] = len(self.nodes) - 1
+        if not _names(expr):  # `w = 3`, `w = -2`, `w = 1/2`: an input, with this value
+            self._declare(name, expr, position)
             return
         versioned = self._resolve(expr)
         if self.split:
             versioned = self._split_top(versioned)
         self._node(self._version(name), versioned, position)
         self.current[name] = len(self.nodes) - 1
+
+    def _declare(self, name: str, expr: Expr, position: Position) -> None:
+        if name in self.current:
+            raise self._redeclared(name, position)
+        value = _literal(expr)
+        if value is None:
+            try:
+                value = float_value(self._symbolic(expr, itertools.count()), {})
+            except VizgraphError:
+                raise
+            except (ArithmeticError, ValueError):
+                value = math.nan
+        if not math.isfinite(value):
+            raise EvaluationError(
+                f"`{name}` has no finite real value",
+                where=self._where(position),
+                hint="check the numbers in its formula",
+            )
+        literal = formula_text(expr) if _literal(expr) is not None else None
+        self._append(name, None, (), symbol(name), symbol(name), value, position, literal)
+        self.current[name] = len(self.nodes) - 1
+
+    def _redeclared(self, name: str, position: Position) -> ParseError:
+        earlier = self.nodes[self.current[name]]
+        line = earlier.position.line
+        if earlier.is_input and earlier.default is None:
+            return self._error(
+                position,
+                f"`{name}` is used on line {line} before it gets a value here",
+                f"declare `{name} = ...` before its first use",
+            )
+        if earlier.is_input:
+            return self._error(
+                position,
+                f"`{name}` is already declared on line {line}",
+                f"an input is declared once; to change it pass --at {name}=VALUE",
+            )
+        return self._error(
+            position,
+            f"`{name}` is computed on line {line}; a number here would make it an input",
+            "use a new name for the input",
+        )
 
     def _node(self, name: str, expr: Expr, position: Position) -> Name:
         """Append the node computing `expr` (its names already versioned); return a name for it."""
@@ -163,10 +197,12 @@ class _Builder:
         shape: sympy.Expr,
         default: float | None,
         position: Position,
+        literal: str | None = None,
     ) -> None:
-        self.nodes.append(
-            Node(len(self.nodes), name, parents, expr, formula, shape, default, position)
+        node = Node(
+            len(self.nodes), name, parents, expr, formula, shape, default, position, literal
         )
+        self.nodes.append(node)
 
     def _version(self, name: str) -> str:
         """c, then c', then c'': a reassignment is a new node, never a cycle."""
@@ -205,7 +241,14 @@ class _Builder:
                     )
                 if op == "/" and b == 0:
                     raise self._error(expr.position, "division by zero", "divide by something else")
-                return BINARY[op].symbolic(a, b)
+                result = BINARY[op].symbolic(a, b)
+                if result.is_number and not (result.is_real and result.is_finite):
+                    raise self._error(
+                        expr.position,
+                        "this has no finite real value",
+                        "check for a division by zero or a negative base",
+                    )
+                return result
             case Call(function=function, args=args):
                 values = [self._symbolic(a, occurrences) for a in args]
                 if all(v.is_number for v in values):

@@ -194,6 +194,8 @@ class _Printer:
         needs = own < parent or (own == parent and (right != (parent == _PRECEDENCE["**"])))
         if substituted and "\\frac" in text and parent == _PRECEDENCE["**"]:
             needs = True  # (1/2)², as \left(\frac{1}{2}\right)^{2}
+        if isinstance(expr, Unary) and right:
+            needs = True  # a - (-w), 2·(-w)
         negative = substituted and text.lstrip("{").startswith("-")
         if negative and (right or parent >= _PRECEDENCE["*"]):
             needs = True  # 4 - (-1), (-2)·3, (-3)²
@@ -201,11 +203,19 @@ class _Printer:
 
     def _juxtaposes(self, left: Expr, right: Expr) -> bool:
         """`3w`, `2(x + 1)`, `3 sin(x)`: a literal times a name, call or group, as a lecture writes it."""
-        if not isinstance(left, Number) or isinstance(right, Number | Unary):
+        if not isinstance(left, Number):
             return False
-        if isinstance(right, Name) and right.id in self.values:
-            return False  # 3·3, never 33
-        return not (isinstance(right, Binary) and right.op in "*/")
+        if isinstance(right, Binary) and right.op in "+-":
+            return True  # printed in parentheses: 2(x + 1)
+        if isinstance(right, Binary) and right.op in "*/":
+            return False  # 3·(a·b) keeps the grouping as typed
+        # What would stand right after the number: 3w and 3w² read well; 33, 32² or 23^w do not.
+        first = right
+        while isinstance(first, Binary) and first.op == "**":
+            first = first.left
+        if isinstance(first, Name):
+            return first.id not in self.values
+        return isinstance(first, Call) or (isinstance(first, Binary) and first is not right)
 
 
 def _precedence(expr: Expr) -> int:

@@ -112,7 +112,13 @@ class _Writer:
 
     # Each number of the walkthrough, exact where it can be: value, gradient, local, share.
     def value(self, i: int, latex: bool = False) -> str:
+        node = self.graph.nodes[i]
         exact = self.exact_values[i] if self.exact_values else None
+        if node.is_input and (exact is None or exact.denominator == 1):
+            # An input shows as given, never rounded: w = 1.0001 is not w = 1.
+            typed = node.literal if self.values[i] == node.default else None
+            shown = typed or format_number(self.values[i], 15)
+            return format_latex_number(float(shown), 15) if latex else shown
         return (self.latex_number if latex else self.number)(self.values[i], exact)
 
     def grad(self, i: int, latex: bool = False) -> str:
@@ -163,8 +169,9 @@ class _Writer:
         return tuple(labels)
 
     def with_notation(self, d: LocalDerivative, exact: Fraction | None) -> LocalDerivative:
-        text = re.sub(r"\*\*", "^", sympy.sstr(d.derivative)).replace("*", "·")
-        latex = sympy.latex(d.derivative, symbol_names=self.latex_names)
+        shown = _readable(d.derivative, self.digits)
+        text = re.sub(r"\*\*", "^", sympy.sstr(shown)).replace("*", "·")
+        latex = sympy.latex(shown, symbol_names=self.latex_names)
         return dataclasses.replace(d, text=text, latex=latex, exact=exact)
 
     def forward(self, node: Node, is_param: bool) -> _StepParts:
@@ -184,14 +191,18 @@ class _Writer:
         numbers = {nodes[p].name: self.value(p) for p in node.parents}
         numbers_latex = {nodes[p].name: self.value(p, latex=True) for p in node.parents}
         expr = node.expr
+        shown = self.value(node.index)
+        approx = _rounded(shown, self.values[node.index])
         text = _chain(
-            node.name, formula_text(expr), formula_text(expr, numbers), self.value(node.index)
+            node.name, formula_text(expr), formula_text(expr, numbers), shown, approx=approx
         )
         latex = _chain(
             name,
             formula_latex(expr),
             formula_latex(expr, numbers_latex),
             self.value(node.index, latex=True),
+            approx=approx,
+            latex=True,
         )
         return ("forward", "value", node.index, text, latex, tuple(self.edges_into[node.index]))
 
@@ -235,8 +246,16 @@ class _Writer:
             )
         shares = [self.share(d) for d in into]
         shares_latex = [self.share(d, latex=True) for d in into]
-        text = f"{total} = {_sum(shares)} = {self.grad(node.index)}, the sum over its {len(into)} edges"
-        latex = f"{total_latex} = {_sum(shares_latex, latex=True)} = {self.grad(node.index, latex=True)}"
+        approx = _rounded(self.grad(node.index), self.grads[node.index])  # type: ignore[arg-type]
+        text = _chain(total, _sum(shares), self.grad(node.index), approx=approx)
+        text += f", the sum over its {len(into)} edges"
+        latex = _chain(
+            total_latex,
+            _sum(shares_latex, latex=True),
+            self.grad(node.index, latex=True),
+            approx=approx,
+            latex=True,
+        )
         steps.append(("backward", "sum", node.index, text, latex, tuple(d.edge for d in into)))
         return steps
 
@@ -267,34 +286,78 @@ class _Writer:
     def _term(self, d: LocalDerivative) -> tuple[str, str]:
         """`∂J/∂a · ∂a/∂w = 22 · 3 = 66, where ∂a/∂w = 3`: one edge's chain-rule product."""
         child, parent = self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name
+        approx = _rounded(self.share(d), self._share(d))
         if d.child == self.graph.target:  # no upstream factor: ∂J/∂J = 1
             return (
-                _chain(self.partial(child, parent), d.text, self.share(d)),
-                _chain(self._local_latex(d), d.latex, self.share(d, latex=True)),
+                _chain(self.partial(child, parent), d.text, self.share(d), approx=approx),
+                _chain(
+                    self._local_latex(d),
+                    d.latex,
+                    self.share(d, latex=True),
+                    approx=approx,
+                    latex=True,
+                ),
             )
-        upstream = self.grads[d.child]
-        assert upstream is not None
         text = _chain(
             f"{self.partial(child)} · {self.partial(child, parent)}",
             f"{self.grad(d.child)} · {_signed(self.local(d))}",
             self.share(d),
+            approx=approx,
         )
-        where = _chain(self.partial(child, parent), d.text, self.local(d))
+        where = _chain(
+            self.partial(child, parent),
+            d.text,
+            self.local(d),
+            approx=_rounded(self.local(d), d.value),
+        )
         latex = _chain(
             rf"{self.partial_latex(child)} \cdot {self.partial_latex(child, parent)}",
             rf"{self.grad(d.child, latex=True)} \cdot {_signed(self.local(d, latex=True), latex=True)}",
             self.share(d, latex=True),
+            approx=approx,
+            latex=True,
         )
         return f"{text}, where {where}", latex
 
 
-def _chain(first: str, *parts: str) -> str:
-    """`a = 2 + 3w = 2 + 3·3 = 11`, leaving out any part equal to the one before it."""
+def _readable(derivative: sympy.Expr, digits: int) -> sympy.Expr:
+    """The derivative as a lecture writes it: 6(3w + 2) rather than sympy's 18w + 12, decimals
+    as typed (1.0001, not 10001/10000), and no 302-digit integers."""
+    factored = sympy.factor_terms(derivative)
+    numbers = {}
+    for number in factored.atoms(sympy.Rational):
+        q, p = int(number.q), abs(int(number.p))
+        decimal = q > 1 and 10 ** (len(str(q)) - 1) == q
+        if decimal or p > 10**6 or q > 10**6:
+            # A symbol named by the number prints as exactly that text.
+            numbers[number] = sympy.Symbol(format_number(float(number), max(digits, 6)))
+    return factored.xreplace(numbers)
+
+
+def _chain(first: str, *parts: str, approx: bool = False, latex: bool = False) -> str:
+    """`a = 2 + 3w = 2 + 3·3 = 11`, leaving out any part equal to the one before it.
+
+    With `approx` the last part is a rounded number, and says so: `= 1.0001·1.0001 ≈ 1`.
+    """
     shown = [first]
     for part in parts:
         if part and part != shown[-1]:
             shown.append(part)
+    if approx and len(shown) > 1:
+        last = shown.pop()
+        return " = ".join(shown) + (r" \approx " if latex else " ≈ ") + last
     return " = ".join(shown)
+
+
+def _rounded(shown: str, x: float) -> bool:
+    """Whether the number shown is not exactly the value (a fraction such as 9/2 is exact)."""
+    plain = shown.strip("{}").replace(r" \times 10^", "e").replace("{", "").replace("}", "")
+    if "/" in plain or "frac" in plain:
+        return False
+    try:
+        return float(plain) != x
+    except ValueError:
+        return False
 
 
 def _sum(terms: list[str], latex: bool = False) -> str:

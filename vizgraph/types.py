@@ -106,8 +106,9 @@ class Node:
     expr: Expr | None  # the formula as written, names versioned; None for an input
     formula: sympy.Expr  # the formula in the parents' symbols
     shape: sympy.Expr  # the formula with its k-th occurrence as the symbol _k: one edge each
-    default: float | None  # an input's literal value
+    default: float | None  # an input's value as declared
     position: Position
+    literal: str | None = None  # an input's number as typed ("1.0001", "-2"), shown as is
 
     @property
     def is_input(self) -> bool:
