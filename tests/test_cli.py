@@ -74,7 +74,10 @@ def test_input_outside_the_language_runs_nothing_and_writes_nothing(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("trace", LAB, "--at", "w"), "error: --at w: expected NAME=NUMBER (for example --at w=3)"),
+        (
+            ("trace", LAB, "--at", "w"),
+            "error: --at w: expected NAME=NUMBER, a finite number (for example --at w=3)",
+        ),
         (("trace", LAB, "--at", "q=1"), "error: no input named `q` (the inputs are w)"),
         (
             ("trace", "x = -1; J = log(x)"),
@@ -117,3 +120,36 @@ def test_build_builds_the_lecture_specs(tmp_path: Path) -> None:
 def test_help_and_version() -> None:
     assert "vizgraph render" in vizgraph("--help").stdout
     assert vizgraph("--version").stdout.startswith("vizgraph ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("trace", "/tmp/surely/not/here.vg"), "error: no such file: /tmp/surely/not/here.vg"),
+        (("trace", "/tmp"), "error: /tmp is a folder, not a program file"),
+        (("trace", LAB, "--digits", "abc"), "error: argument --digits: invalid int value: 'abc'"),
+        (("trace", LAB, "--wrt", ","), "error: --wrt names no input"),
+        (("trace", LAB, "--at", "w=1e400"), "error: --at w=1e400: expected NAME=NUMBER, a finite number"),
+        (("trace", "w=3; u=5; J=w*2", "--wrt", "u"), "error: cannot differentiate with respect to `u`: does not affect J"),
+        (("build", "/tmp/surely/not/here"), "error: no such spec file or folder: /tmp/surely/not/here"),
+        (("trace", "J = w²"), "error: 1:6: invalid character '²' (U+00B2) (write a power with ^ or **: w^2 rather than w²)"),
+        (("trace", "w = 3; J = w; pass"), "error: 1:15: this statement is not part of the language"),
+    ],
+)
+def test_more_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
+    done = vizgraph(*args)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_a_non_utf8_program_file(tmp_path: Path) -> None:
+    program = tmp_path / "bad.vg"
+    program.write_bytes(b"w = 3\nJ = w \xff\n")
+    done = vizgraph("trace", str(program))
+    assert (done.returncode, done.stderr) == (2, f"error: {program}:2: the file is not UTF-8 text (save the file as UTF-8)\n")
+
+
+def test_render_refuses_the_current_folder(tmp_path: Path) -> None:
+    done = vizgraph("render", LAB, "-o", ".", cwd=tmp_path)
+    assert done.returncode == 2 and "the folder you are in" in done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .compile import compile_graph
 from .errors import VizgraphError
-from .files import write_report
+from .files import read_text, write_report
 from .parse import parse
 from .render import THEMES, render_frames
 from .report import Page, handout_html, step_through_html, trace_json_text, worksheet_html
@@ -19,12 +20,25 @@ __all__ = ["OUTPUTS", "Page", "default_title", "read_source", "render", "report_
 OUTPUTS = ("html", "pdf", "worksheet", "answers", "frames", "json")
 
 
+_LOOKS_LIKE_A_PATH = re.compile(r"[\w./~-]*\.(vg|txt|py|toml)|.*[/\\].*\.\w+|[\w.~-]*/")
+
+
 def read_source(source: str | Path) -> tuple[str, str | None]:
     """A path to a program file, or the program itself: returns the text and the file name."""
-    if isinstance(source, Path) or ("\n" not in source and Path(source).is_file()):
-        path = Path(source)
-        return path.read_text(encoding="utf-8"), str(path)
-    return str(source), None
+    if isinstance(source, str) and ("\n" in source or not Path(source).exists()):
+        if _LOOKS_LIKE_A_PATH.fullmatch(source.strip()):
+            raise VizgraphError(
+                f"no such file: {source}",
+                hint="give a program file that exists, or the program itself",
+            )
+        return source, None
+    path = Path(source)
+    if path.is_dir():
+        raise VizgraphError(
+            f"{path} is a folder, not a program file",
+            hint="give a program file, or use `vizgraph build` for spec folders",
+        )
+    return read_text(path), str(path)
 
 
 def trace(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .api import report_files
 from .compile import compile_graph
-from .errors import VizgraphError
+from .errors import SpecError, VizgraphError
 from .files import write_report
 from .parse import parse
 from .report import Page
@@ -30,10 +30,29 @@ def find_specs(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
-        else:
+            specs = sorted(p for p in path.glob("*.toml") if p.is_file())
+            if not specs:
+                raise SpecError(
+                    f"no report specs (*.toml) in {path}", hint="see the spec example in README.md"
+                )
+            found.extend(specs)
+        elif path.is_file():
             found.append(path)
-    return found
+        else:
+            raise SpecError(
+                f"no such spec file or folder: {path}",
+                hint="name spec files or folders that exist (default: reports/)",
+            )
+    names: dict[str, Path] = {}
+    for spec in found:
+        if spec.stem in names and names[spec.stem].resolve() != spec.resolve():
+            raise SpecError(
+                f"two specs would build into the same folder `{spec.stem}`: "
+                f"{names[spec.stem]} and {spec}",
+                hint="rename one of them",
+            )
+        names[spec.stem] = spec
+    return list(dict.fromkeys(found))
 
 
 def build(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 
@@ -43,8 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line and exit 2, like every other refusal."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vizgraph",
         description=_DESCRIPTION,
         epilog=_EXAMPLES,
@@ -52,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"vizgraph {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     trace = commands.add_parser("trace", help="print the forward and backward steps")
     _program_options(trace)
@@ -137,13 +148,17 @@ def _program_arguments(args: argparse.Namespace) -> dict[str, object]:
             if not equals:
                 raise ValueError
             values[name.strip()] = float(text)
+            if not math.isfinite(values[name.strip()]):
+                raise ValueError
         except ValueError:
             raise VizgraphError(
-                f"--at {item}: expected NAME=NUMBER", hint="for example --at w=3"
+                f"--at {item}: expected NAME=NUMBER, a finite number", hint="for example --at w=3"
             ) from None
     if not 1 <= args.digits <= 15:
         raise VizgraphError("--digits must be from 1 to 15", hint="for example --digits 4")
-    wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
+    wrt = None if args.wrt is None else [w.strip() for w in args.wrt.split(",") if w.strip()]
+    if wrt == []:
+        raise VizgraphError("--wrt names no input", hint="for example --wrt w,b")
     return {
         "at": values,
         "wrt": wrt,

@@ -321,6 +321,7 @@ def _keep_ancestors(nodes: list[Node], target: int, file: str | None) -> Graph:
         if node.index in keep:
             keep.update(node.parents)
     kept = [n for n in nodes if n.index in keep]
+    unused = tuple(n.name for n in nodes if n.index not in keep)
     new_index = {n.index: i for i, n in enumerate(kept)}
     renumbered = tuple(
         dataclasses.replace(
@@ -328,4 +329,4 @@ def _keep_ancestors(nodes: list[Node], target: int, file: str | None) -> Graph:
         )
         for n in kept
     )
-    return Graph(renumbered, new_index[target], file)
+    return Graph(renumbered, new_index[target], file, unused=unused)

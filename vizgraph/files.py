@@ -12,18 +12,41 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import VizgraphError
+from .errors import Location, VizgraphError
 
-__all__ = ["MARKER", "write_report"]
+__all__ = ["MARKER", "read_text", "write_report"]
 
 MARKER = ".vizgraph-report"  # marks a folder as ours, so replacing it can never delete user files
+
+
+def read_text(path: Path) -> str:
+    """A text file as UTF-8 (a byte-order mark is allowed); anything else is a clear error."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise VizgraphError(
+            "the file is not UTF-8 text",
+            where=Location(str(path), line),
+            hint="save the file as UTF-8",
+        ) from None
+    except OSError as error:
+        raise VizgraphError(
+            f"cannot read {path}: {error.strerror}", hint="check the path and its permissions"
+        ) from None
 
 
 def write_report(out: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write `files` (relative path -> content) as the folder `out`, replacing it whole."""
     out = Path(out)
     _check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise VizgraphError(
+            f"cannot make the folder {out.parent}: {error.strerror}",
+            hint="choose an output folder that can be created",
+        ) from None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         for relative, content in {**files, MARKER: "written by vizgraph\n"}.items():
@@ -40,6 +63,12 @@ def write_report(out: Path, files: Mapping[str, str | bytes]) -> Path:
 
 
 def _check_replaceable(out: Path) -> None:
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents:
+        raise VizgraphError(
+            f"{out} is the folder you are in; vizgraph replaces its output whole",
+            hint="name a new folder with -o, such as -o walkthrough",
+        )
     if out.is_symlink() or out.is_file():
         raise VizgraphError(
             f"{out} is not a folder vizgraph may write",

@@ -28,7 +28,7 @@ class Limits:
     source_chars: int = 20_000
     statements: int = 500
     expression_nodes: int = 5_000
-    depth: int = 60
+    depth: int = 100
     name_length: int = 40
     number_magnitude: float = 1e100
     exponent: float = 1_000  # a constant power's exponent: 2**2**2**30 stops here
@@ -42,6 +42,7 @@ _LANGUAGE = "numbers, names, + - * / ** ^, parentheses and " + ", ".join(FUNCTIO
 
 def parse(source: str, *, file: str | None = None, limits: Limits | None = None) -> Program:
     """Parse a program; raise ParseError naming the line and column of the first problem."""
+    source = source.removeprefix("\ufeff")  # a byte-order mark some editors write
     try:
         return _Parser(source, limits or Limits()).program(file)
     except ParseError as error:
@@ -126,6 +127,14 @@ class _Parser:
         return name
 
     def _name(self, node: ast.Name) -> str:
+        typed = ast.get_source_segment(self.text, node)
+        if typed is not None and typed != node.id:
+            # Python reads 𝑤 and ｗ as w; a graph must show names as typed, so we refuse them.
+            raise self._error(
+                node,
+                f"`{typed}` is not a plain name",
+                f"write it with ordinary letters, such as `{node.id}`",
+            )
         if len(node.id) > self.limits.name_length:
             raise self._error(
                 node,
@@ -151,8 +160,8 @@ class _Parser:
         if depth > self.limits.depth:
             raise self._error(
                 node,
-                f"expression nested more than {self.limits.depth} deep",
-                "name intermediate results with assignments",
+                f"the expression is more than {self.limits.depth} operations deep",
+                "split it with assignments, such as `s1 = a + b`, then `s2 = s1 + c`",
             )
         position = self._pos(node)
         if isinstance(node, ast.Constant):
@@ -236,8 +245,11 @@ class _Parser:
         column = self._original_column(line, max((error.offset or 1) - 1, 0)) + 1
         source_line = self.lines[line - 1] if line - 1 < len(self.lines) else ""
         reserved = [w for w in re.findall(r"[A-Za-z_]\w*", source_line) if keyword.iskeyword(w)]
+        superscript = re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]", source_line)
         if reserved:
             hint = f"`{reserved[0]}` is a reserved word in Python; use another name"
+        elif superscript:
+            hint = f"write a power with ^ or **: w^2 rather than w{superscript[0]}"
         else:
             hint = f"the language has {_LANGUAGE}, one statement per line or separated by `;`"
         message = (error.msg or "invalid syntax").removesuffix("?")
@@ -289,4 +301,6 @@ def _describe(node: ast.AST) -> str:
         ast.BinOp: "this operator",
         ast.UnaryOp: "this operator",
     }
-    return names.get(type(node), f"`{type(node).__name__}`")
+    if type(node) in names:
+        return names[type(node)]
+    return "this statement" if isinstance(node, ast.stmt) else "this expression"

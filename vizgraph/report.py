@@ -73,6 +73,8 @@ class Page:
 _PORTRAIT_WIDTH, _LANDSCAPE_WIDTH = 507.0, 746.0
 _PX = 0.75  # points per CSS pixel: an SVG frame's natural size in the PDF
 _SMALLEST_SCALE = 9.0 / (13 * _PX)
+_EQUATIONS_BUDGET = 60  # steps
+_FRAMES_BUDGET = 1500  # steps x nodes drawn in one PDF: about 40 steps of a 35-node graph
 
 
 def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
@@ -81,6 +83,9 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
     def number(x: float | None, digits: int = trace.digits) -> str:
         return "not defined" if x is None else format_number(x, digits)
 
+    # Typeset math costs about 0.1 s a step to draw and as much again in the PDF: a long
+    # walkthrough shows its steps in plain text instead.
+    equations = len(trace.steps) <= _EQUATIONS_BUDGET
     natural = frames.width * _PX
     landscape = natural * _SMALLEST_SCALE > _PORTRAIT_WIDTH
     return {
@@ -92,6 +97,14 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
         "frames": frames,
         "graph_svg": Markup(frames.interactive),  # our own markup; user text in it is escaped
         "landscape": landscape,
+        # Past this size a frame per step makes the PDF quadratic in the graph: the handout
+        # then shows the finished graph once and every step in words and math.
+        "frame_per_step": len(trace.steps) * len(nodes) <= _FRAMES_BUDGET,
+        "inputs": [
+            {"name": n.name, "value": v.partition(" = ")[2], "param": n.index in trace.params}
+            for n, v in zip(nodes, trace.value_labels, strict=True)
+            if n.is_input
+        ],
         "frame_width": min(natural, _LANDSCAPE_WIDTH if landscape else _PORTRAIT_WIDTH),
         "steps": [
             {
@@ -101,7 +114,7 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
                 "node": nodes[s.node].name,
                 "text": s.text,
                 "latex": s.latex,
-                "equation": equation_svg(s.latex),
+                "equation": equation_svg(s.latex) if equations else "",
                 "question": s.question,
                 "svg": svg,
             }

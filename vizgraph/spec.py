@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Location, SpecError
+from .files import read_text
 from .parse import parse
 
 __all__ = ["Spec", "load_spec"]
@@ -50,7 +51,7 @@ class Spec:
 
 def load_spec(path: Path) -> Spec:
     """Read and check a spec; the program is parsed too, so a bad one fails here, with its line."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -125,7 +126,7 @@ def _program(path: Path, text: str, program: str) -> tuple[str, str, int]:
                 where=Location(str(path), _key_line(text, "program"), 1),
                 hint="check the path, relative to the spec",
             )
-        return file.read_text(encoding="utf-8"), str(path.parent / program.strip()), 0
+        return read_text(file), str(path.parent / program.strip()), 0
     line = _key_line(text, "program")
     # A multi-line string starts on the line after `program = """`: count from there.
     starts_next_line = re.search(r'^\s*program\s*=\s*("""|\'\'\')\s*$', text, re.M) is not None

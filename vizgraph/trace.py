@@ -91,6 +91,8 @@ def _input_values(graph: Graph, overrides: Mapping[str, float]) -> dict[int, flo
         if name not in inputs:
             computed = any(n.name == name for n in graph.nodes)
             why = f"`{name}` is computed by a formula" if computed else f"no input named `{name}`"
+            if name in graph.unused:
+                why = f"`{name}` does not affect {_target(graph)}"
             raise VizgraphError(
                 why,
                 where=Location(graph.file),
@@ -121,8 +123,9 @@ def _params(graph: Graph, wrt: Sequence[str] | None) -> tuple[int, ...]:
     names = {n.name: n.index for n in graph.inputs}
     for name in wrt:
         if name not in names:
+            why = f"does not affect {_target(graph)}" if name in graph.unused else "not an input"
             raise VizgraphError(
-                f"cannot differentiate with respect to `{name}`: not an input",
+                f"cannot differentiate with respect to `{name}`: {why}",
                 where=Location(graph.file),
                 hint=f"the inputs are {', '.join(names) or 'none'}",
             )

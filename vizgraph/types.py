@@ -128,6 +128,7 @@ class Graph:
     target: int
     file: str | None = None
     granularity: Literal["statement", "op"] = "statement"
+    unused: tuple[str, ...] = ()  # names the program defines that the target does not depend on
 
     def node(self, name: str) -> Node:
         return next(n for n in self.nodes if n.name == name)
