@@ -129,11 +129,26 @@ def test_help_and_version() -> None:
         (("trace", "/tmp"), "error: /tmp is a folder, not a program file"),
         (("trace", LAB, "--digits", "abc"), "error: argument --digits: invalid int value: 'abc'"),
         (("trace", LAB, "--wrt", ","), "error: --wrt names no input"),
-        (("trace", LAB, "--at", "w=1e400"), "error: --at w=1e400: expected NAME=NUMBER, a finite number"),
-        (("trace", "w=3; u=5; J=w*2", "--wrt", "u"), "error: cannot differentiate with respect to `u`: does not affect J"),
-        (("build", "/tmp/surely/not/here"), "error: no such spec file or folder: /tmp/surely/not/here"),
-        (("trace", "J = w²"), "error: 1:6: invalid character '²' (U+00B2) (write a power with ^ or **: w^2 rather than w²)"),
-        (("trace", "w = 3; J = w; pass"), "error: 1:15: this statement is not part of the language"),
+        (
+            ("trace", LAB, "--at", "w=1e400"),
+            "error: --at w=1e400: expected NAME=NUMBER, a finite number",
+        ),
+        (
+            ("trace", "w=3; u=5; J=w*2", "--wrt", "u"),
+            "error: cannot differentiate with respect to `u`: does not affect J",
+        ),
+        (
+            ("build", "/tmp/surely/not/here"),
+            "error: no such spec file or folder: /tmp/surely/not/here",
+        ),
+        (
+            ("trace", "J = w²"),
+            "error: 1:6: invalid character '²' (U+00B2) (write a power with ^ or **: w^2 rather than w²)",
+        ),
+        (
+            ("trace", "w = 3; J = w; pass"),
+            "error: 1:15: this statement is not part of the language",
+        ),
     ],
 )
 def test_more_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
@@ -146,7 +161,10 @@ def test_a_non_utf8_program_file(tmp_path: Path) -> None:
     program = tmp_path / "bad.vg"
     program.write_bytes(b"w = 3\nJ = w \xff\n")
     done = vizgraph("trace", str(program))
-    assert (done.returncode, done.stderr) == (2, f"error: {program}:2: the file is not UTF-8 text (save the file as UTF-8)\n")
+    assert (done.returncode, done.stderr) == (
+        2,
+        f"error: {program}:2: the file is not UTF-8 text (save the file as UTF-8)\n",
+    )
 
 
 def test_render_refuses_the_current_folder(tmp_path: Path) -> None:

@@ -13,11 +13,9 @@ from .parse import parse
 from .render import THEMES, render_frames
 from .report import Page, handout_html, step_through_html, trace_json_text, worksheet_html
 from .trace import trace_graph
-from .types import Trace
+from .types import OUTPUTS, Trace
 
 __all__ = ["OUTPUTS", "Page", "default_title", "read_source", "render", "report_files", "trace"]
-
-OUTPUTS = ("html", "pdf", "worksheet", "answers", "frames", "json")
 
 
 _LOOKS_LIKE_A_PATH = re.compile(r"[\w./~-]*\.(vg|txt|py|toml)|.*[/\\].*\.\w+|[\w.~-]*/")
@@ -129,6 +127,7 @@ def report_files(
 
             files[name] = html_to_pdf(html())
     if "frames" in wanted:
+        files["graph.svg"] = frames.final + "\n"  # the finished graph: a thumbnail, a figure
         for index, svg in enumerate(frames.svgs):
             files[f"frames/step-{index:03d}.svg"] = svg + "\n"
     if "json" in wanted:

@@ -105,6 +105,30 @@ def _parser() -> argparse.ArgumentParser:
         help="spec files or folders (default: reports/)",
     )
     build.add_argument("--out", type=Path, help="output folder (default: SPECS/_build)")
+    build.add_argument("--jobs", "-j", type=_positive, help="worker processes (default: CPUs)")
+    build.add_argument(
+        "--shard",
+        type=_shard,
+        default=(1, 1),
+        metavar="K/N",
+        help="build only the K-th of N equal parts (for a CI matrix)",
+    )
+    build.add_argument("--force", action="store_true", help="rebuild even what has not changed")
+    build.add_argument("--only", metavar="GLOB", help="build only specs whose name matches")
+    build.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="a folder of templates that replace the built-in ones by name",
+    )
+    failing = build.add_mutually_exclusive_group()
+    failing.add_argument(
+        "--keep-going",
+        action="store_true",
+        default=True,
+        help="build the other specs when one fails (the default)",
+    )
+    failing.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     build.set_defaults(run=_build)
     for sub in (trace, render, build):
         sub.add_argument(
@@ -210,20 +234,43 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, not {text!r}")
+    return int(text)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, slash, n = text.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(
+            f"expected K/N with 1 <= K <= N, such as 2/4, not {text!r}"
+        )
+    return int(k), int(n)
+
+
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildResult, build
+    from .build import build
+    from .progress import Progress
 
-    def report(result: BuildResult) -> None:
-        if result.error is None:
-            print(f"built {result.spec} -> {result.out}/index.html")
-        else:
-            print(f"error: {result.error}", file=sys.stderr)
+    if args.templates is not None and not args.templates.is_dir():
+        from .errors import VizgraphError
 
-    results = build(args.paths, out=args.out, on_result=report)
-    failed = sum(r.error is not None for r in results)
-    print(f"{len(results) - failed} built, {failed} failed")
-    return 2 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        raise VizgraphError(
+            f"no templates folder {args.templates}", hint="give a folder of templates"
+        )
+    progress = Progress(sys.stderr)
+    results = build(
+        args.paths,
+        out=args.out,
+        jobs=args.jobs,
+        shard=args.shard,
+        only=args.only,
+        force=args.force,
+        templates=args.templates,
+        fail_fast=args.fail_fast,
+        on_result=progress.report,
+    )
+    progress.summary(results)
+    codes = [r.exit_code for r in results if r.status == "failed"]
+    return 1 if 1 in codes else 2 if codes else 0

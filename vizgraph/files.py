@@ -6,6 +6,8 @@ in, so a failed or interrupted run never leaves a half-written file where a good
 
 from __future__ import annotations
 
+import ctypes
+import json
 import os
 import shutil
 import tempfile
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from .errors import Location, VizgraphError
 
-__all__ = ["MARKER", "read_text", "write_report"]
+__all__ = ["MARKER", "read_manifest", "read_text", "write_report"]
 
 MARKER = ".vizgraph-report"  # marks a folder as ours, so replacing it can never delete user files
 
@@ -36,8 +38,13 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def write_report(out: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Write `files` (relative path -> content) as the folder `out`, replacing it whole."""
+def write_report(
+    out: Path, files: Mapping[str, str | bytes], manifest: Mapping[str, object] | None = None
+) -> Path:
+    """Write `files` (relative path -> content) as the folder `out`, replacing it whole.
+
+    The manifest (what the report was built from) goes into the folder's marker file.
+    """
     out = Path(out)
     _check_replaceable(out)
     try:
@@ -49,7 +56,8 @@ def write_report(out: Path, files: Mapping[str, str | bytes]) -> Path:
         ) from None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        for relative, content in {**files, MARKER: "written by vizgraph\n"}.items():
+        marker = json.dumps({"vizgraph": True, **(manifest or {})}, indent=1, sort_keys=True) + "\n"
+        for relative, content in {**files, MARKER: marker}.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             data = content.encode() if isinstance(content, str) else content
@@ -81,11 +89,37 @@ def _check_replaceable(out: Path) -> None:
         )
 
 
+def read_manifest(out: Path) -> dict[str, object] | None:
+    """What a report folder says it was built from, or None."""
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _swap_in(staging: Path, out: Path) -> None:
+    """Put the new folder in place of the old in one step where Linux allows it."""
     if not out.exists():
         os.replace(staging, out)
+        return
+    if _exchange(staging, out):  # now `staging` holds the old report
+        shutil.rmtree(staging, ignore_errors=True)
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
     os.replace(out, retired / "report")
     os.replace(staging, out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE): swap two folders atomically, so that a kill at any moment
+    leaves either the old report or the new one, never neither."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2
+    done = renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange)
+    return bool(done == 0)

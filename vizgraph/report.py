@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from .equations import equation_svg
+from .errors import Location, RenderError
 from .notation import display_tolerance, format_number
 from .render import render_frames
 from .types import Frames, Trace
@@ -41,9 +42,11 @@ def template_folder() -> Path:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(custom: Path | None = None) -> jinja2.Environment:
+    """Templates by name: an instructor's folder first (to brand a handout), then ours."""
+    folders = [custom, template_folder()] if custom else [template_folder()]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_folder()),
+        loader=jinja2.FileSystemLoader(folders),
         autoescape=True,  # every template, whatever its ending: user text is never markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -66,6 +69,7 @@ class Page:
     source: str
     description: str = ""
     theme: str = "default"
+    templates: Path | None = None  # a folder whose templates replace ours by name
 
 
 # A4 less 16 mm margins, in points. A frame may shrink until its 13 px slot text is 9 pt;
@@ -202,7 +206,17 @@ def worksheet_html(trace: Trace, frames: Frames, page: Page, *, answers: bool) -
 
 
 def _render(template: str, context: dict[str, Any]) -> str:
-    return _environment().get_template(template).render(context)
+    page: Page = context["page"]
+    try:
+        return _environment(page.templates).get_template(template).render(context)
+    except jinja2.TemplateError as error:
+        line = getattr(error, "lineno", None)
+        name = getattr(error, "filename", None) or getattr(error, "name", None) or template
+        raise RenderError(
+            f"template {name}: {error.message or error}",
+            where=Location(str(name), line),
+            hint="fix the custom template",
+        ) from None
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:

@@ -1,28 +1,44 @@
-"""Report spec (TOML) -> Spec: validated at load, every problem named by file, line and key."""
+"""Report spec (TOML) -> Spec: validated at load, every problem named by file, line and key.
+
+A spec's program may be inline or a file beside the spec; a templates folder too must stay
+inside the specs' folder. Errors in an inline program point at lines and columns of the spec.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Location, SpecError
+from .compile import GRANULARITIES
+from .errors import Location, SpecError, VizgraphError
 from .files import read_text
 from .parse import parse
+from .render import THEMES
+from .types import OUTPUTS
 
-__all__ = ["Spec", "load_spec"]
+__all__ = ["KEYS", "Spec", "load_spec"]
 
-_KEYS: dict[str, type | tuple[type, ...]] = {
+_CHOICES = {"granularity": GRANULARITIES, "theme": tuple(THEMES), "rankdir": ("LR", "TB")}
+KEYS: dict[str, type] = {
     "title": str,
     "description": str,
     "program": str,
     "inputs": dict,
     "params": list,
     "target": str,
+    "granularity": str,
+    "theme": str,
+    "rankdir": str,
     "digits": int,
+    "exact": bool,
+    "edge_labels": bool,
+    "outputs": list,
+    "templates": str,
 }
 
 
@@ -32,12 +48,20 @@ class Spec:
     title: str
     program: str  # the program's text
     program_file: str  # where its line numbers point: the spec or the program's own file
-    line_offset: int  # lines before the program's first line in that file
+    line_offset: int = 0  # lines before the program's first line in that file
+    column_offset: int = 0  # columns before it on its first line (a one-line program)
     description: str = ""
     inputs: dict[str, float] = field(default_factory=dict)
     params: tuple[str, ...] | None = None
     target: str | None = None
+    granularity: str = "statement"
+    theme: str = "default"
+    rankdir: str = "LR"
     digits: int = 4
+    exact: bool = False
+    edge_labels: bool = False
+    outputs: tuple[str, ...] = OUTPUTS
+    templates: Path | None = None
 
     @property
     def name(self) -> str:
@@ -48,6 +72,13 @@ class Spec:
         """The program padded so that every error's line number is a line of `program_file`."""
         return "\n" * self.line_offset + self.program
 
+    def place(self, error: VizgraphError) -> VizgraphError:
+        """Shift an error on a one-line inline program to its column in the spec."""
+        where = error.where
+        if self.column_offset and where.line == self.line_offset + 1 and where.column:
+            error.where = Location(where.file, where.line, where.column + self.column_offset)
+        return error
+
 
 def load_spec(path: Path) -> Spec:
     """Read and check a spec; the program is parsed too, so a bad one fails here, with its line."""
@@ -56,86 +87,152 @@ def load_spec(path: Path) -> Spec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(path, error) from None
+    at = _Locator(path, text)
     for key, value in data.items():
-        _check_key(path, text, key, value)
+        _check_key(at, key, value)
     if "program" not in data:
         raise SpecError(
             "the spec has no `program`",
             where=Location(str(path), 1, 1),
             hint='add program = """w = 3; J = w**2""" or program = "file.vg"',
         )
-    program, program_file, offset = _program(path, text, data["program"])
-    parse("\n" * offset + program, file=program_file)
-    return Spec(
+    spec = Spec(
         path=path,
         title=data.get("title", path.stem.replace("-", " ").replace("_", " ").capitalize()),
-        program=program,
-        program_file=program_file,
-        line_offset=offset,
+        **_program(at, data["program"]),
         description=data.get("description", ""),
-        inputs={k: float(v) for k, v in _inputs(path, text, data.get("inputs", {})).items()},
+        inputs=_inputs(at, data.get("inputs", {})),
         params=tuple(data["params"]) if "params" in data else None,
         target=data.get("target"),
+        granularity=data.get("granularity", "statement"),
+        theme=data.get("theme", "default"),
+        rankdir=data.get("rankdir", "LR"),
         digits=data.get("digits", 4),
+        exact=data.get("exact", False),
+        edge_labels=data.get("edge_labels", False),
+        outputs=tuple(dict.fromkeys(data.get("outputs", OUTPUTS))),
+        templates=_folder(at, "templates", data["templates"]) if "templates" in data else None,
     )
+    try:
+        parse(spec.positioned_program, file=spec.program_file)
+    except VizgraphError as error:
+        raise spec.place(error) from None
+    return spec
 
 
-def _check_key(path: Path, text: str, key: str, value: Any) -> None:
-    where = Location(str(path), _key_line(text, key), 1)
-    if key not in _KEYS:
-        close = difflib.get_close_matches(key, _KEYS, n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"the keys are {', '.join(_KEYS)}"
-        raise SpecError(f"unknown key `{key}`", where=where, hint=hint)
-    wanted = _KEYS[key]
-    if not isinstance(value, wanted) or isinstance(value, bool):
-        raise SpecError(
+class _Locator:
+    """Where a key, or a name inside a table, stands in the spec's text."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def key(self, key: str, inner: str | None = None) -> Location:
+        match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", self.text, re.M)
+        if match is None:
+            return Location(str(self.path), 1, 1)
+        start = match.start()
+        if inner is not None:  # a name inside the key's value: `inputs = { w = "x" }`
+            found = re.compile(rf"\b{re.escape(inner)}\b").search(self.text, match.end())
+            if found is not None:
+                start = found.start()
+        line = self.text.count("\n", 0, start) + 1
+        column = start - (self.text.rfind("\n", 0, start) + 1) + 1
+        return Location(str(self.path), line, column)
+
+    def error(self, key: str, message: str, hint: str, inner: str | None = None) -> SpecError:
+        return SpecError(message, where=self.key(key, inner), hint=hint)
+
+
+def _check_key(at: _Locator, key: str, value: Any) -> None:
+    if key not in KEYS:
+        close = difflib.get_close_matches(key, KEYS, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"the keys are {', '.join(KEYS)}"
+        raise at.error(key, f"unknown key `{key}`", hint)
+    wanted = KEYS[key]
+    if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
+        raise at.error(
+            key,
             f"`{key}` must be {_type_name(wanted)}, not {_type_name(type(value))}",
-            where=where,
-            hint="see the spec example in README.md",
+            "see the spec example in README.md",
         )
-    if isinstance(value, list) and not all(isinstance(p, str) for p in value):
-        raise SpecError("`params` must be a list of names", where=where, hint='params = ["w", "b"]')
-    if key == "digits" and isinstance(value, int) and not 1 <= value <= 15:
-        raise SpecError("`digits` must be from 1 to 15", where=where, hint="digits = 4")
+    checks: dict[str, Callable[[Any], str | None]] = {
+        "digits": lambda v: None if 1 <= v <= 15 else "`digits` must be from 1 to 15",
+        "params": lambda v: (
+            None if all(isinstance(p, str) for p in v) else "`params` must be a list of names"
+        ),
+        "outputs": lambda v: next((f"unknown output `{o}`" for o in v if o not in OUTPUTS), None),
+        **{k: _choice(k) for k in _CHOICES},
+    }
+    problem = checks[key](value) if key in checks else None
+    if problem:
+        allowed = {"outputs": ", ".join(OUTPUTS), "digits": "4", "params": '["w", "b"]'}
+        hint = " or ".join(_CHOICES[key]) if key in _CHOICES else allowed[key]
+        raise at.error(key, problem, f"use {hint}")
 
 
-def _inputs(path: Path, text: str, inputs: dict[str, Any]) -> dict[str, float]:
+def _choice(key: str) -> Callable[[Any], str | None]:
+    return lambda v: None if v in _CHOICES[key] else f"`{key}` cannot be `{v}`"
+
+
+def _inputs(at: _Locator, inputs: dict[str, Any]) -> dict[str, float]:
     for name, value in inputs.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SpecError(
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise at.error(
+                "inputs",
                 f"input `{name}` must be a number",
-                where=Location(str(path), _key_line(text, "inputs"), 1),
-                hint=f"inputs = {{ {name} = 3 }}",
+                f"inputs = {{ {name} = 3 }}",
+                inner=name,
             )
-    return inputs
+        if abs(value) == float("inf"):
+            raise at.error(
+                "inputs", f"input `{name}` must be finite", f"inputs = {{ {name} = 3 }}", inner=name
+            )
+    return {name: float(value) for name, value in inputs.items()}
 
 
-def _program(path: Path, text: str, program: str) -> tuple[str, str, int]:
-    """The program's text, the file its lines are in, and how many lines precede it there."""
+def _program(at: _Locator, program: str) -> dict[str, Any]:
+    """The program's text and where its lines and columns are: the spec, or a file beside it."""
     if "\n" not in program and re.fullmatch(r"[\w./-]+\.(vg|txt|py)", program.strip()):
-        file = (path.parent / program.strip()).resolve()
-        if not file.is_relative_to(path.parent.resolve()):
-            raise SpecError(
-                "`program` must be a file beside the spec",
-                where=Location(str(path), _key_line(text, "program"), 1),
-                hint="keep programs in the specs' folder",
-            )
+        file = _inside(at, "program", program.strip())
         if not file.is_file():
-            raise SpecError(
-                f"no program file {program}",
-                where=Location(str(path), _key_line(text, "program"), 1),
-                hint="check the path, relative to the spec",
+            raise at.error(
+                "program", f"no program file {program}", "the path is relative to the spec"
             )
-        return read_text(file), str(path.parent / program.strip()), 0
-    line = _key_line(text, "program")
+        return {"program": read_text(file), "program_file": str(at.path.parent / program.strip())}
+    where = at.key("program")
+    assert where.line is not None
     # A multi-line string starts on the line after `program = """`: count from there.
-    starts_next_line = re.search(r'^\s*program\s*=\s*("""|\'\'\')\s*$', text, re.M) is not None
-    return program, str(path), (line if starts_next_line else line - 1)
+    own_line = re.search(r'^\s*program\s*=\s*("""|\'\'\')[ \t]*\n', at.text, re.M) is not None
+    if own_line:
+        return {"program": program, "program_file": str(at.path), "line_offset": where.line}
+    line = at.text.splitlines()[where.line - 1]
+    quote = re.search(r"=\s*(\"\"\"|'''|\"|')", line)
+    column = quote.end() if quote else 0
+    return {
+        "program": program,
+        "program_file": str(at.path),
+        "line_offset": where.line - 1,
+        "column_offset": column,
+    }
 
 
-def _key_line(text: str, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+def _folder(at: _Locator, key: str, relative: str) -> Path:
+    folder = _inside(at, key, relative)
+    if not folder.is_dir():
+        raise at.error(key, f"no folder {relative}", "the path is relative to the spec")
+    return folder
+
+
+def _inside(at: _Locator, key: str, relative: str) -> Path:
+    """A path relative to the spec that cannot leave the specs' folder (by .. or a link)."""
+    base = at.path.parent.resolve()
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base):
+        raise at.error(
+            key, f"`{key}` must stay inside the specs' folder", "keep it beside the spec"
+        )
+    return target
 
 
 def _toml_error(path: Path, error: tomllib.TOMLDecodeError) -> SpecError:
@@ -149,7 +246,7 @@ def _toml_error(path: Path, error: tomllib.TOMLDecodeError) -> SpecError:
     )
 
 
-def _type_name(kind: type | tuple[type, ...]) -> str:
+def _type_name(kind: type) -> str:
     names = {
         str: "a string",
         dict: "a table",
@@ -158,6 +255,4 @@ def _type_name(kind: type | tuple[type, ...]) -> str:
         float: "a number",
         bool: "true or false",
     }
-    if isinstance(kind, tuple):
-        return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)

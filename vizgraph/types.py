@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import sympy
 
 __all__ = [
+    "OUTPUTS",
     "Binary",
     "Box",
     "Call",
@@ -33,6 +34,9 @@ __all__ = [
     "Trace",
     "Unary",
 ]
+
+
+OUTPUTS = ("html", "pdf", "worksheet", "answers", "frames", "json")  # what a report can hold
 
 
 @dataclass(frozen=True)
