@@ -9,7 +9,7 @@ from pathlib import Path
 from .compile import compile_graph
 from .errors import VizgraphError
 from .files import read_text, write_report
-from .parse import parse
+from .parse import Limits, parse
 from .render import THEMES, render_frames
 from .report import Page, handout_html, step_through_html, trace_json_text, worksheet_html
 from .trace import trace_graph
@@ -21,9 +21,16 @@ __all__ = ["OUTPUTS", "Page", "default_title", "read_source", "render", "report_
 _LOOKS_LIKE_A_PATH = re.compile(r"[\w./~-]*\.(vg|txt|py|toml)|.*[/\\].*\.\w+|[\w.~-]*/")
 
 
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):  # too long for a file name, or a NUL in it: program text
+        return False
+
+
 def read_source(source: str | Path) -> tuple[str, str | None]:
     """A path to a program file, or the program itself: returns the text and the file name."""
-    if isinstance(source, str) and ("\n" in source or not Path(source).exists()):
+    if isinstance(source, str) and ("\n" in source or not _exists(source)):
         if _LOOKS_LIKE_A_PATH.fullmatch(source.strip()):
             raise VizgraphError(
                 f"no such file: {source}",
@@ -48,13 +55,16 @@ def trace(
     granularity: str = "statement",
     digits: int = 4,
     exact: bool = False,
+    limits: Limits | None = None,
 ) -> Trace:
     """Parse, compile and trace a program (its text or a path to it).
 
-    `exact` shows rational values as fractions (9/2) rather than decimals.
+    `exact` shows rational values as fractions (9/2) rather than decimals; `limits` may raise
+    the parser's bounds up to their hard caps (see SECURITY.md).
     """
     text, file = read_source(source)
-    graph = compile_graph(parse(text, file=file), target=target, granularity=granularity)
+    program = parse(text, file=file, limits=limits)
+    graph = compile_graph(program, target=target, granularity=granularity, limits=limits)
     return trace_graph(graph, inputs=at, wrt=wrt, digits=digits, exact=exact)
 
 

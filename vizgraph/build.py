@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -130,11 +131,23 @@ def _clear_leftovers(folder: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def _safe_name(stem: str) -> str:
+    """A spec's name as a folder name: letters, digits, `-`, `_` and `.`, never hidden or `..`."""
+    name = re.sub(r"[^\w.-]+", "-", stem).lstrip(".-") or "report"
+    return name
+
+
 def _destinations(specs: Sequence[Path], out: Path | None) -> dict[Path, Path]:
     destinations: dict[Path, Path] = {}
     taken: dict[Path, Path] = {}
     for spec in specs:
-        dest = (out or spec.parent / "_build") / spec.stem
+        folder = out or spec.parent / "_build"
+        if folder.is_symlink():
+            raise SpecError(
+                f"{folder} is a symbolic link; vizgraph will not write through it",
+                hint="make it a plain folder, or choose another with --out",
+            )
+        dest = folder / _safe_name(spec.stem)
         if dest.resolve() in taken:
             raise SpecError(
                 f"{taken[dest.resolve()]} and {spec} would both build into {dest}",
@@ -290,8 +303,10 @@ def _report(spec: object, templates: Path | None) -> dict[str, str | bytes]:
     from .trace import trace_graph
 
     assert isinstance(spec, Spec)
-    program = parse(spec.positioned_program, file=spec.program_file)
-    graph = compile_graph(program, target=spec.target, granularity=spec.granularity)
+    program = parse(spec.positioned_program, file=spec.program_file, limits=spec.limits)
+    graph = compile_graph(
+        program, target=spec.target, granularity=spec.granularity, limits=spec.limits
+    )
     traced = trace_graph(
         graph, inputs=spec.inputs, wrt=spec.params, digits=spec.digits, exact=spec.exact
     )

@@ -67,7 +67,7 @@ def compile_graph(
             where=Location(program.file),
             hint="use statement or op",
         )
-    builder = _Builder(program, limits or Limits(), split=granularity == "op")
+    builder = _Builder(program, (limits or Limits()).within(), split=granularity == "op")
     for statement in program.statements:
         builder.add(statement)
     return dataclasses.replace(builder.graph(target), granularity=granularity)  # type: ignore[arg-type]
@@ -233,12 +233,8 @@ class _Builder:
                 return -inner if op == "-" else inner
             case Binary(op=op, left=left, right=right):
                 a, b = self._symbolic(left, occurrences), self._symbolic(right, occurrences)
-                if op == "**" and b.is_number and a.is_number and abs(b) > self.limits.exponent:
-                    raise self._error(
-                        expr.position,
-                        "the exponent is too large to compute",
-                        f"exponents of constants are limited to {self.limits.exponent:g}",
-                    )
+                if op == "**" and b.is_number and a.is_number:
+                    self._check_power(expr, a, b)
                 if op == "/" and b == 0:
                     raise self._error(expr.position, "division by zero", "divide by something else")
                 result = BINARY[op].symbolic(a, b)
@@ -256,15 +252,39 @@ class _Builder:
                 return FUNCTIONS[function].symbolic(*values)
         raise TypeError(f"not an expression: {expr!r}")
 
+    def _check_power(self, expr: Expr, base: sympy.Expr, exponent: sympy.Expr) -> None:
+        """Refuse a constant power before sympy computes it: 2**2**2**30 would never end."""
+        if abs(exponent) > self.limits.exponent:
+            raise self._error(
+                expr.position,
+                "the exponent is too large to compute",
+                f"exponents of constants are limited to {self.limits.exponent:g}",
+            )
+        if base.is_Rational and exponent.is_Integer:
+            bits = max(int(base.p).bit_length(), int(base.q).bit_length()) * abs(int(exponent))
+            if bits > self.limits.constant_bits:
+                raise self._error(
+                    expr.position,
+                    "this power is too large to compute exactly",
+                    f"constants are limited to {self.limits.constant_bits} bits",
+                )
+
     def _constant(self, call: Call, args: list[sympy.Expr]) -> sympy.Expr:
         # sympy's automatic simplification of e.g. cos(exp(exp(9))) can run for minutes, so a
         # function of constants becomes its float value at once.
         try:
             value = FUNCTIONS[call.function].numeric(*(float_value(a, {}) for a in args))
-        except (ArithmeticError, ValueError) as reason:
+        except OverflowError:
             raise EvaluationError(
-                f"{call.function}(...) has no real value: {reason}",
+                f"{call.function}(...) is too large for a float",
                 where=self._where(call.position),
+                hint="use smaller numbers",
+            ) from None
+        except (ArithmeticError, ValueError):
+            raise EvaluationError(
+                f"{call.function}(...) has no real value",
+                where=self._where(call.position),
+                hint=f"check the argument of {call.function}",
             ) from None
         if not math.isfinite(value):
             raise EvaluationError(

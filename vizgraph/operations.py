@@ -7,14 +7,26 @@ max or min gives the derivative to the first argument.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
 
-__all__ = ["BINARY", "FUNCTIONS", "NotExact", "Operation", "exact_value", "float_value"]
+__all__ = [
+    "BINARY",
+    "FUNCTIONS",
+    "NotExact",
+    "Operation",
+    "OutOfTime",
+    "exact_value",
+    "float_value",
+    "time_limit",
+]
 
 
 def _raised(latex: str, exp: str | None) -> str:
@@ -278,3 +290,29 @@ def exact_value(expr: sympy.Expr, values: dict[sympy.Symbol, Fraction]) -> Fract
     if max(result.numerator.bit_length(), result.denominator.bit_length()) > _EXACT_BITS:
         raise NotExact("too many digits")
     return result
+
+
+class OutOfTime(Exception):
+    """Symbolic work ran past its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop symbolic work that runs too long (sympy has no timeouts of its own).
+
+    A real-time alarm, so only in the main thread; elsewhere the work runs unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

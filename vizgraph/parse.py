@@ -18,20 +18,49 @@ from .errors import Location, ParseError
 from .operations import FUNCTIONS
 from .types import Binary, Call, Expr, Name, Number, Position, Program, Statement, Unary
 
-__all__ = ["Limits", "parse"]
+__all__ = ["HARD_LIMITS", "Limits", "parse"]
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds checked before anything is computed, so no input can make us hang."""
+    """Bounds checked before anything is computed, so no input can make us hang.
+
+    The defaults suit any lecture; an API caller or a spec may raise them up to HARD_LIMITS,
+    which keep parsing, layout and evaluation within seconds and memory within reason.
+    """
 
     source_chars: int = 20_000
     statements: int = 500
     expression_nodes: int = 5_000
-    depth: int = 100
+    depth: int = 100  # operators nested in one expression: Python's recursion stays far away
     name_length: int = 40
     number_magnitude: float = 1e100
     exponent: float = 1_000  # a constant power's exponent: 2**2**2**30 stops here
+    constant_bits: int = 4_096  # the size of an exact constant such as 3**500
+
+    def within(self, hard: Limits | None = None) -> Limits:
+        """These limits, refused if any exceeds the hard caps."""
+        hard = hard or HARD_LIMITS
+        for name, value in vars(self).items():
+            cap = getattr(hard, name)
+            if not 0 < value <= cap:
+                raise ParseError(
+                    f"the limit {name} = {value:g} is outside 1 to {cap:g}",
+                    hint="limits may be raised up to their hard caps: see SECURITY.md",
+                )
+        return self
+
+
+HARD_LIMITS = Limits(
+    source_chars=200_000,
+    statements=5_000,
+    expression_nodes=50_000,
+    depth=200,
+    name_length=100,
+    number_magnitude=1e300,
+    exponent=10_000,
+    constant_bits=65_536,
+)
 
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -44,7 +73,7 @@ def parse(source: str, *, file: str | None = None, limits: Limits | None = None)
     """Parse a program; raise ParseError naming the line and column of the first problem."""
     source = source.removeprefix("\ufeff")  # a byte-order mark some editors write
     try:
-        return _Parser(source, limits or Limits()).program(file)
+        return _Parser(source, (limits or Limits()).within()).program(file)
     except ParseError as error:
         raise (error.in_file(file) if file else error) from None
 

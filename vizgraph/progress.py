@@ -22,9 +22,7 @@ class Progress:
 
     def report(self, result: BuildResult) -> None:
         self.done += 1
-        if result.status == "failed":
-            self._line(f"error: {result.error}")
-        elif not self.bar:
+        if not self.bar:
             self._line(f"{result.status:9} {result.spec} -> {result.out}/")
         if self.bar:
             self.stream.write(f"\r\033[K[{self.done} done] {result.spec.stem}")
@@ -39,7 +37,7 @@ class Progress:
         )
         for result in results:
             if result.status == "failed":
-                self._line(f"failed: {result.error}")
+                self._line(f"error: {result.error}")
 
     def _line(self, text: str) -> None:
         if self.bar:

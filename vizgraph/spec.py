@@ -6,6 +6,7 @@ inside the specs' folder. Errors in an inline program point at lines and columns
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -17,7 +18,7 @@ from typing import Any
 from .compile import GRANULARITIES
 from .errors import Location, SpecError, VizgraphError
 from .files import read_text
-from .parse import parse
+from .parse import Limits, parse
 from .render import THEMES
 from .types import OUTPUTS
 
@@ -39,6 +40,7 @@ KEYS: dict[str, type] = {
     "edge_labels": bool,
     "outputs": list,
     "templates": str,
+    "limits": dict,
 }
 
 
@@ -62,6 +64,7 @@ class Spec:
     edge_labels: bool = False
     outputs: tuple[str, ...] = OUTPUTS
     templates: Path | None = None
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def name(self) -> str:
@@ -112,9 +115,10 @@ def load_spec(path: Path) -> Spec:
         edge_labels=data.get("edge_labels", False),
         outputs=tuple(dict.fromkeys(data.get("outputs", OUTPUTS))),
         templates=_folder(at, "templates", data["templates"]) if "templates" in data else None,
+        limits=_limits(at, data.get("limits", {})),
     )
     try:
-        parse(spec.positioned_program, file=spec.program_file)
+        parse(spec.positioned_program, file=spec.program_file, limits=spec.limits)
     except VizgraphError as error:
         raise spec.place(error) from None
     return spec
@@ -189,6 +193,31 @@ def _inputs(at: _Locator, inputs: dict[str, Any]) -> dict[str, float]:
                 "inputs", f"input `{name}` must be finite", f"inputs = {{ {name} = 3 }}", inner=name
             )
     return {name: float(value) for name, value in inputs.items()}
+
+
+def _limits(at: _Locator, given: dict[str, Any]) -> Limits:
+    """Parser limits raised for this spec, each within its hard cap."""
+    known = {f.name for f in dataclasses.fields(Limits)}
+    for name, value in given.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else f"the limits are {', '.join(sorted(known))}"
+            )
+            raise at.error("limits", f"unknown limit `{name}`", hint, inner=name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise at.error(
+                "limits",
+                f"limit `{name}` must be a number",
+                f"limits = {{ {name} = 1000 }}",
+                inner=name,
+            )
+    try:
+        return dataclasses.replace(Limits(), **given).within()
+    except VizgraphError as error:
+        raise at.error("limits", error.message, error.hint) from None
 
 
 def _program(at: _Locator, program: str) -> dict[str, Any]:

@@ -11,12 +11,13 @@ import sympy
 
 from .compile import operand, symbol
 from .errors import EvaluationError, Location, VizgraphError
-from .operations import NotExact, exact_value, float_value
+from .operations import NotExact, OutOfTime, exact_value, float_value, time_limit
 from .steps import explain
 from .types import FiniteDifference, Graph, LocalDerivative, Node, Trace
 
-__all__ = ["EPSILON", "trace_graph"]
+__all__ = ["EPSILON", "SYMBOLIC_SECONDS", "trace_graph"]
 
+SYMBOLIC_SECONDS = 60.0  # every derivative of one graph, together
 EPSILON = 0.001  # the lab's forward-difference step, as a student computes by hand
 _CENTRAL_STEP = 2.0**-17  # about the cube root of float64's epsilon: the least-error central step
 _AGREEMENT = 1e-5  # relative tolerance between backprop and the central difference
@@ -38,7 +39,15 @@ def trace_graph(
     params = _params(graph, wrt)
     values = _forward(graph, start)
     needs_grad = _needs_grad(graph, params)
-    local = _local_derivatives(graph, values, needs_grad)
+    try:
+        with time_limit(SYMBOLIC_SECONDS):
+            local = _local_derivatives(graph, values, needs_grad)
+    except OutOfTime:
+        raise EvaluationError(
+            f"the derivatives took longer than {SYMBOLIC_SECONDS:g} s",
+            where=Location(graph.file),
+            hint="use simpler formulas or op granularity",
+        ) from None
     grads = _backward(graph, local, needs_grad)
     checks = tuple(_check(graph, start, p, grads[p]) for p in params)
     exact_numbers = _exactly(graph, start, local) if exact else None
