@@ -75,3 +75,23 @@ def test_an_installed_wheel_renders_a_report(wheel: Path, tmp_path: Path) -> Non
     assert done.stdout.startswith(str(site))
     assert (tmp_path / "out" / "index.html").read_text().count("<svg") == 1
     assert (tmp_path / "out" / "handout.pdf").stat().st_size > 1000
+
+
+def test_every_library_the_package_imports_is_a_dependency(wheel: Path) -> None:
+    """A fresh install must bring everything: `--no-deps` above cannot notice a missing one."""
+    import ast
+    import re
+
+    metadata = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    required = {re.split(r"[ ;<>=!~\[]", line.split(":", 1)[1].strip())[0].lower()
+                for line in text.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line}
+    imported = set()
+    for path in (ROOT / "vizgraph").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "vizgraph"}
+    assert third_party <= required, (third_party, required)
