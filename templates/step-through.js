@@ -5,7 +5,6 @@
 (function () {
   "use strict";
   const viewers = document.querySelectorAll("[data-vizgraph-viewer]:not([data-ready])");
-  const alone = document.querySelectorAll("[data-vizgraph-viewer]").length === 1;
   for (const viewer of viewers) {
     viewer.dataset.ready = "true";
     setUp(viewer);
@@ -74,7 +73,7 @@
       for (const label of svg.querySelectorAll(".edge-label")) label.classList.add("pending");  // they give answers away
       hideAll();
       feedback.textContent = "Click a box with a question mark, or Tab to it and press Enter, then type its value.";
-      const first = svg.querySelector(".slot.asked");
+      const first = inOrder().find((slot) => slot.classList.contains("asked"));
       if (first) first.focus();
     }
 
@@ -88,6 +87,12 @@
         slot.setAttribute("role", "button");
         slot.setAttribute("aria-label", answer.name + ": type its value");
       }
+    }
+
+    // The boxes in the order the steps fill them: values forward, then derivatives backward.
+    function inOrder() {
+      const bySlot = new Map(slots.map((slot) => [slotKey(slot), slot]));
+      return steps.map((step) => bySlot.get(step.slot)).filter((slot) => slot !== undefined);
     }
 
     function solve(slot) {
@@ -135,9 +140,13 @@
       const slot = editing;
       const answer = answers[slotKey(slot)];
       const text = input.value.trim().replace(/\u2212/g, "-");
-      const typed = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : NaN;
+      const number = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+      const [top, bottom] = text.split("/").map((part) => part.trim());
+      const typed = number.test(text) ? Number(text)
+        : bottom !== undefined && number.test(top) && number.test(bottom) ? Number(top) / Number(bottom)
+        : NaN;
       if (!Number.isFinite(typed)) {
-        feedback.textContent = "“" + input.value + "” is not a number: type one such as 11, -0.5 or 1.2e-3.";
+        feedback.textContent = "“" + input.value + "” is not a number: type one such as 11, -0.5, 1.2e-3 or 9/2.";
         input.select();
         return;
       }
@@ -145,8 +154,9 @@
       if (Math.abs(typed - answer.value) <= answer.tolerance * (1 + 1e-9)) {
         solve(slot);
         feedback.textContent = "Right: " + answer.name + " = " + answer.shown + ".";
-        const open = slots.filter((s) => s.classList.contains("asked") || s.classList.contains("wrong"));
-        const next = open.find((s) => slots.indexOf(s) > slots.indexOf(slot)) || open[0];
+        const order = inOrder();
+        const open = order.filter((s) => s.classList.contains("asked") || s.classList.contains("wrong"));
+        const next = open.find((s) => order.indexOf(s) > order.indexOf(slot)) || open[0];
         if (next) next.focus();  // on to the next box
         else feedback.textContent += " Every box is filled in: well done.";
       } else {
@@ -166,6 +176,9 @@
         event.preventDefault();
         openInput(slot);
       }
+    });
+    input.addEventListener("blur", () => {
+      if (!input.hidden) closeInput();  // clicking elsewhere closes the box unanswered
     });
     input.addEventListener("keydown", (event) => {
       event.stopPropagation();
@@ -189,6 +202,9 @@
     });
     const keys = (event) => {
       if (practising || event.target === input) return;
+      // Keys belong to the viewer that holds the focus, or to the page's only viewer.
+      const alone = document.querySelectorAll("[data-vizgraph-viewer]").length === 1;
+      if (!viewer.contains(event.target) && !(alone && event.target === document.body)) return;
       if (event.target instanceof HTMLInputElement && event.target.type !== "range") return;
       const moves = { ArrowRight: position + 1, ArrowLeft: position - 1, Home: 0, End: steps.length };
       if (event.key in moves) {
@@ -196,7 +212,7 @@
         show(moves[event.key]);
       }
     };
-    (alone ? document : viewer).addEventListener("keydown", keys);
+    document.addEventListener("keydown", keys);
     show(0);
   }
 })();

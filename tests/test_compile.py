@@ -69,7 +69,7 @@ def test_target_may_be_chosen() -> None:
         ("J = w*2; w = 3", {}, "used on line 1 before it gets a value"),
         ("w = 3; J = w**2; J = 5", {}, "is computed on line 1"),
         ("J = 0**-1*w", {}, "no finite real value"),
-        ("w = 3", {}, "is an input"),
+        ("w = 3", {}, "is a constant: it uses no variable"),
         ("w = 3; J = w", {"target": "nope"}, "no variable named `nope`"),
         ("J = w / (2 - 2)", {}, "division by zero"),
         ("J = w * 2**2**2**30", {}, "exponent is too large"),

@@ -84,8 +84,11 @@ def test_every_library_the_package_imports_is_a_dependency(wheel: Path) -> None:
 
     metadata = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
-    required = {re.split(r"[ ;<>=!~\[]", line.split(":", 1)[1].strip())[0].lower()
-                for line in text.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line}
+    required = {
+        re.split(r"[ ;<>=!~\[]", line.split(":", 1)[1].strip())[0].lower()
+        for line in text.splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    }
     imported = set()
     for path in (ROOT / "vizgraph").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

@@ -156,7 +156,8 @@ def test_a_wrong_answer_turns_red_and_can_be_tried_again(page) -> None:  # type:
     page.click("[data-practice]")
     assert _answer(page, "v2", "120") == "Not quite: J is not 120. Try again."
     assert "wrong" in _classes(page, "v2") and _fill(page, "v2") == RED
-    assert _answer(page, "v2", "121.4") == "Right: J = 121."  # within the displayed rounding
+    assert _answer(page, "v2", "121.4") == "Not quite: J is not 121.4. Try again."  # 121 is exact
+    assert _answer(page, "v2", "121") == "Right: J = 121."
     assert _fill(page, "v2") == BLUE
 
 
@@ -174,21 +175,44 @@ def test_practice_works_from_the_keyboard_alone(page) -> None:  # type: ignore[n
     page.focus("[data-practice]")
     page.keyboard.press("Enter")
     active = "() => document.activeElement.id"
-    assert page.evaluate(active) == "g0"  # the first box to fill has the focus
+    assert page.evaluate(active) == "v1"  # the first box to fill: values come first
     page.keyboard.press("Enter")
     assert page.is_visible("[data-answer-input]")
-    page.keyboard.type("66")
+    page.keyboard.type("11")
     page.keyboard.press("Enter")
-    assert page.text_content("[data-feedback]") == "Right: ∂J/∂w = 66."
-    assert page.evaluate(active) == "v1"  # on to the next box
+    assert page.text_content("[data-feedback]") == "Right: a = 11."
+    assert page.evaluate(active) == "v2"  # on to the next box, in the order of the steps
     page.keyboard.press(" ")
     page.keyboard.type("12")
     page.keyboard.press("Enter")
     assert page.text_content("[data-feedback]").startswith("Not quite")
-    assert page.evaluate(active) == "v1"
+    assert page.evaluate(active) == "v2"
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
-    assert page.is_hidden("[data-answer-input]") and page.evaluate(active) == "v1"
+    assert page.is_hidden("[data-answer-input]") and page.evaluate(active) == "v2"
+    page.keyboard.press("Enter")
+    page.keyboard.type("121")
+    page.keyboard.press("Enter")
+    assert page.evaluate(active) == "g2"  # then the derivatives, from the target back
+
+
+def test_fractions_are_numbers_and_exact_values_want_exact_answers(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = render(
+        "x = 2; w = -2; b = 8; y = 1; c = w*x; a = c + b; d = a - y; J = d**2/2",
+        tmp_path / "n",
+        outputs=["html"],
+        exact=True,
+        wrt=["w", "b"],
+    )
+    page = browser.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.click("[data-practice]")
+    target = page.evaluate(
+        "() => [...document.querySelectorAll('.slot')].find(s => s.textContent.startsWith('J = 9/2')).id"
+    )
+    assert _answer(page, target, "4.46").startswith("Not quite")
+    assert _answer(page, target, "9/2") == "Right: J = 9/2."
+    page.close()
 
 
 def test_reveal_all_and_hide_all(page) -> None:  # type: ignore[no-untyped-def]

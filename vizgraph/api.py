@@ -30,7 +30,7 @@ def _exists(path: str) -> bool:
 
 def read_source(source: str | Path) -> tuple[str, str | None]:
     """A path to a program file, or the program itself: returns the text and the file name."""
-    if isinstance(source, str) and ("\n" in source or not _exists(source)):
+    if isinstance(source, str) and ("\n" in source or not source.strip() or not _exists(source)):
         if _LOOKS_LIKE_A_PATH.fullmatch(source.strip()):
             raise VizgraphError(
                 f"no such file: {source}",
@@ -82,7 +82,7 @@ def render(
     description: str = "",
     outputs: Iterable[str] = OUTPUTS,
     theme: str = "default",
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     edge_labels: bool = False,
 ) -> Path:
     """Trace a program and write its report folder (index.html, the PDFs, frames/, trace.json)."""
@@ -110,7 +110,7 @@ def report_files(
     page: Page,
     *,
     outputs: Iterable[str] = OUTPUTS,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     edge_labels: bool = False,
 ) -> dict[str, str | bytes]:
     """Every file of one report, by relative path: nothing is written yet."""

@@ -82,9 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--rankdir",
-        choices=["LR", "TB"],
-        default="LR",
-        help="the graph's direction: left to right (default) or top to bottom",
+        choices=["auto", "LR", "TB"],
+        default="auto",
+        help="left to right, top to bottom, or auto (default): whichever prints larger",
     )
     render.add_argument(
         "--edge-labels", action="store_true", help="write each edge's local derivative on it"
@@ -195,6 +195,7 @@ def _program_arguments(args: argparse.Namespace) -> dict[str, object]:
 
 def _trace(args: argparse.Namespace) -> int:
     from .api import trace
+    from .notation import format_number
     from .report import trace_json_text
 
     traced = trace(args.source, **_program_arguments(args))  # type: ignore[arg-type]
@@ -205,8 +206,12 @@ def _trace(args: argparse.Namespace) -> int:
         print(f"{step.index + 1:>3}. {step.phase:<8}  {step.text}")
     for check in traced.checks:
         name = traced.graph.nodes[check.input].name
+        forward, central = (
+            "not defined" if v is None else format_number(v, 10)
+            for v in (check.forward, check.central)
+        )
         print(
-            f"check {name}: forward difference {check.forward}, central {check.central}, "
+            f"check {name}: forward difference {forward}, central {central}, "
             f"{'agrees' if check.agrees else 'DISAGREES'}"
         )
     return 0
@@ -214,10 +219,17 @@ def _trace(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     from .api import OUTPUTS, read_source, render
+    from .errors import VizgraphError
 
     _, file = read_source(args.source)
     out = args.out or Path(f"{Path(file).stem}-walkthrough" if file else "walkthrough")
-    outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else OUTPUTS
+    outputs = (
+        OUTPUTS
+        if args.outputs is None
+        else [o.strip() for o in args.outputs.split(",") if o.strip()]
+    )
+    if not outputs:
+        raise VizgraphError("--outputs names no output", hint=f"choose from {','.join(OUTPUTS)}")
     written = render(
         args.source,
         out,

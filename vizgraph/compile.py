@@ -35,7 +35,10 @@ from .types import (
 
 __all__ = ["GRANULARITIES", "compile_graph", "operand", "symbol"]
 
-BARE_TARGET = "J"  # the name a bare expression gets, as in the lecture
+BARE_TARGET = "J"
+_SUPERSCRIPT = str.maketrans(
+    "0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"
+)  # the name a bare expression gets, as in the lecture
 GRANULARITIES = ("statement", "op")
 
 
@@ -80,6 +83,7 @@ class _Builder:
         self.split = split
         self.nodes: list[Node] = []
         self.current: dict[str, int] = {}  # name as typed -> its latest version's node
+        self.versions: dict[str, int] = {}
         used = {n.id for s in program.statements for n in _names(s.expr)}
         used |= {s.target for s in program.statements if s.target}
         self.spare_names = (f"t{i}" for i in itertools.count(1) if f"t{i}" not in used)
@@ -112,7 +116,13 @@ class _Builder:
                 where=self._where(position),
                 hint="check the numbers in its formula",
             )
-        literal = formula_text(expr) if _literal(expr) is not None else None
+        simple = _literal(expr) is not None or (
+            isinstance(expr, Binary)
+            and expr.op == "/"
+            and _literal(expr.left) is not None
+            and isinstance(expr.right, Number)
+        )
+        literal = formula_text(expr) if simple else None  # shown as typed: 0.1, -2, 1/3
         self._append(name, None, (), symbol(name), symbol(name), value, position, literal)
         self.current[name] = len(self.nodes) - 1
 
@@ -183,7 +193,7 @@ class _Builder:
         if self.nodes[last].is_input:
             raise self._error(
                 self.nodes[last].position,
-                f"the target `{self.nodes[last].name}` is an input, not a formula",
+                f"the target `{self.nodes[last].name}` is a constant: it uses no variable",
                 "end the program with a formula, such as `J = w**2`",
             )
         return _keep_ancestors(self.nodes, last, self.file)
@@ -205,10 +215,12 @@ class _Builder:
         self.nodes.append(node)
 
     def _version(self, name: str) -> str:
-        """c, then c', then c'': a reassignment is a new node, never a cycle."""
+        """c, then c′, c″, c‴ (as primes), then c⁽⁴⁾: a reassignment is a new node, never a cycle."""
         if name not in self.current:
             return name
-        return self.nodes[self.current[name]].name + "'"
+        self.versions[name] = self.versions.get(name, 0) + 1
+        count = self.versions[name]
+        return name + ("'" * count if count <= 3 else f"({count})".translate(_SUPERSCRIPT))
 
     def _resolve(self, expr: Expr) -> Expr:
         """The expression with every name pointing at its current version (an input if new)."""

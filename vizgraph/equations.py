@@ -23,6 +23,7 @@ def equation_svg(latex: str, size: float = 17.0) -> str:
 
     ziamath.config.svg2 = False  # plain paths rather than <symbol>/<use>: nothing to clash
     svg = ziamath.Latex(latex, size=size).svg()
+    svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")  # no links left to use
     outlines = " ".join(_PATH.findall(svg))
     rest = _PATH.sub("", svg)
     return rest.replace("</svg>", f'<path d="{outlines}" fill="black"/></svg>') if outlines else svg

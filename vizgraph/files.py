@@ -49,12 +49,12 @@ def write_report(
     _check_replaceable(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     except OSError as error:
         raise VizgraphError(
-            f"cannot make the folder {out.parent}: {error.strerror}",
+            f"cannot write into the folder {out.parent}: {error.strerror}",
             hint="choose an output folder that can be created",
         ) from None
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         marker = json.dumps({"vizgraph": True, **(manifest or {})}, indent=1, sort_keys=True) + "\n"
         for relative, content in {**files, MARKER: marker}.items():
@@ -64,6 +64,11 @@ def write_report(
             path.write_bytes(data)
         staging.chmod(0o755)
         _swap_in(staging, out)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise VizgraphError(
+            f"cannot write {out}: {error.strerror}", hint="choose an output folder you can write to"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -70,7 +70,7 @@ def layout_graph(
     The routes come back in the order of `edges`, whatever order dot lists them in.
     """
     if rankdir not in ("LR", "TB"):
-        raise RenderError(f"unknown direction `{rankdir}`", hint="use LR or TB")
+        raise RenderError(f"unknown direction `{rankdir}`", hint="use LR, TB or auto")
     layout = _read_plain(_run_dot(dot_source(sizes, edges, rankdir, labels), len(sizes)), sizes)
     waiting: dict[tuple[int, int], list[Route]] = {}
     for route in layout.routes:

@@ -15,6 +15,7 @@ __all__ = [
     "format_number",
     "formula_latex",
     "formula_text",
+    "is_exact",
     "name_latex",
 ]
 
@@ -44,11 +45,34 @@ def format_number(x: float, digits: int = 4) -> str:
     return f"{mantissa}e{int(power)}"
 
 
-def display_tolerance(shown: str) -> float:
-    """Half a unit in the last digit shown: any answer that rounds to `shown` is right."""
+def display_tolerance(shown: str, value: float, digits: int) -> float:
+    """How far an answer may be from `value` and still be right, given how it is shown.
+
+    A value shown exactly (6, 4.5, 9/2) wants that value; a rounded one (66.01 for 66.009)
+    takes any answer that rounds the same: half a unit in the last digit shown, and never
+    more than `digits` significant digits allow (3e35 stands for 3.000e35).
+    """
+    if is_exact(shown, value):
+        return 1e-9 * max(1.0, abs(value))
     mantissa, _, power = shown.partition("e")
-    decimals = len(mantissa.partition(".")[2])
-    return 0.5 * 10.0 ** (int(power or 0) - decimals)
+    last_digit = 0.5 * 10.0 ** (int(power or 0) - len(mantissa.partition(".")[2]))
+    significant = (
+        0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1) if value else last_digit
+    )
+    return min(last_digit, significant)
+
+
+def is_exact(shown: str, value: float) -> bool:
+    """Whether `shown` is `value` itself rather than a rounding (to a part in a trillion, so
+    that 0.1 + 0.2 is shown as = 0.3, not as ≈ 0.3)."""
+    plain = shown.strip("{}").replace(r" \times 10^", "e").replace("{", "").replace("}", "")
+    if "/" in plain or "frac" in plain:
+        return True
+    try:
+        number = float(plain)
+    except ValueError:
+        return True
+    return math.isclose(number, value, rel_tol=1e-12, abs_tol=1e-300)
 
 
 def format_latex_number(x: float, digits: int = 4) -> str:
@@ -62,6 +86,10 @@ def format_latex_number(x: float, digits: int = 4) -> str:
 
 def name_latex(name: str) -> str:
     """`beta` -> `\\beta`, `w_1` -> `w_{1}`, `cost` -> `\\mathrm{cost}`, primes kept."""
+    numbered = re.fullmatch(r"(.+)⁽([⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾", name)
+    if numbered:  # the fourth and later versions of a name: c⁽⁴⁾
+        digits = numbered[2].translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
+        return f"{name_latex(numbered[1])}^{{({digits})}}"
     primes = len(name) - len(name.rstrip("'"))
     base, _, sub = name.rstrip("'").partition("_")
     if not sub and (digits := re.fullmatch(r"([A-Za-z]+?)(\d+)", base)):
@@ -133,9 +161,19 @@ _TEXT = _Style(
     negate=lambda op, s: f"{op}{s}",
     call=lambda name, args: f"{name}({', '.join(args)})",
 )
+
+
+def _latex_literal(text: str) -> str:
+    """A number as typed, in LaTeX: 3e5 becomes 3 \\times 10^{5}."""
+    if "e" not in text.lower():
+        return text
+    mantissa, _, power = text.lower().partition("e")
+    return rf"{mantissa} \times 10^{{{int(power)}}}"
+
+
 _LATEX = _Style(
     name=name_latex,
-    number=lambda t: t,
+    number=_latex_literal,
     group=lambda s: rf"\left({s}\right)",
     add=lambda a, op, b: f"{a} {op} {b}",
     times=lambda a, b: rf"{a} \cdot {b}",

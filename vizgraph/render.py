@@ -8,17 +8,18 @@ what they hold in words, the current step is also a thicker outline, empty slots
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from .layout import dot_source, layout_graph
 from .types import Box, Frame, Frames, Layout, Route, Step, Trace
 
-__all__ = ["FONT", "THEMES", "Palette", "graph_dot", "render_frames"]
+__all__ = ["FONT", "PAGES", "THEMES", "Palette", "best_direction", "graph_dot", "render_frames"]
 
 FONT = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 _ADVANCE = 0.61  # a monospace glyph's width in ems (DejaVu Sans Mono: 0.602)
-_HEADER_SIZE, _SLOT_SIZE, _EDGE_SIZE = 14.0, 13.0, 11.0
+_HEADER_SIZE, _SLOT_SIZE, _EDGE_SIZE = 14.0, 13.0, 12.5
 _PAD, _HEADER_H, _SLOT_H, _GAP = 7.0, 26.0, 22.0, 4.0
 _ARROW_LENGTH, _ARROW_HALF_WIDTH = 8.0, 3.5
 BLANK = "?"  # what a worksheet's empty box asks for
@@ -74,13 +75,19 @@ THEMES: dict[str, Palette] = {
 def render_frames(
     trace: Trace,
     *,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     theme: str = "default",
     edge_labels: bool = False,
     id_prefix: str = "",
 ) -> Frames:
-    """Lay the graph out once and draw every step's frame, the final picture and the worksheet."""
+    """Lay the graph out once and draw every step's frame, the final picture and the worksheet.
+
+    `rankdir` "auto" chooses left-to-right or top-to-bottom, whichever lets the graph fill a
+    printed page at the larger size.
+    """
     sizes, edges, labels = _geometry(trace, edge_labels)
+    if rankdir == "auto":
+        rankdir = best_direction(trace, sizes)
     layout = layout_graph(sizes, edges, rankdir, [_edge_label_size(t) for t in labels])
     drawing = _Drawing(trace, layout, THEMES[theme], labels, id_prefix)
     svgs = tuple(Frame(drawing.frame(step)) for step in trace.steps)
@@ -92,6 +99,33 @@ def render_frames(
         layout.width,
         layout.height,
     )
+
+
+# An A4 page less its margins, in CSS pixels, portrait and landscape; and dot's gaps.
+PAGES = ((676.0, 880.0), (995.0, 560.0))
+_RANK_GAP, _NODE_GAP = 0.55 * 72, 0.3 * 72
+
+
+def best_direction(trace: Trace, sizes: Sequence[tuple[float, float]]) -> str:
+    """LR or TB, from an estimate of each layout's extent by ranks (longest path from inputs)."""
+    rank: list[int] = []
+    for node in trace.graph.nodes:
+        rank.append(1 + max((rank[p] for p in node.parents), default=-1))
+    ranks = [[sizes[i] for i in range(len(rank)) if rank[i] == r] for r in range(max(rank) + 1)]
+
+    def extent(along: int) -> tuple[float, float]:
+        """(length along the ranks, breadth across them) with ranks stacked along `along`."""
+        length = sum(max(s[along] for s in r) for r in ranks) + _RANK_GAP * (len(ranks) - 1)
+        breadth = max(sum(s[1 - along] for s in r) + _NODE_GAP * (len(r) - 1) for r in ranks)
+        return length, breadth
+
+    def fit(width: float, height: float) -> float:
+        return max(min(pw / width, ph / height) for pw, ph in PAGES)
+
+    lr, tb = extent(0), extent(1)
+    left_right = fit(lr[0], lr[1])
+    top_bottom = fit(tb[1], tb[0])
+    return "TB" if top_bottom > 1.15 * left_right else "LR"
 
 
 def graph_dot(trace: Trace, *, rankdir: str = "LR", edge_labels: bool = False) -> str:
@@ -178,7 +212,8 @@ class _Drawing:
 
     def worksheet(self) -> str:
         inputs = frozenset(n.index for n in self.trace.graph.inputs)
-        state = _State(inputs, frozenset(), frozenset(), blanks=True)
+        seed = frozenset({self.trace.graph.target})  # ∂J/∂J = 1 is given, not asked
+        state = _State(inputs, seed, frozenset(), blanks=True)
         title = f"The computation graph of {self.trace.target.name}, to fill in"
         desc = "Only the inputs are given; every other value and derivative is a question mark."
         return self._svg(title, desc, state)

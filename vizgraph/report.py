@@ -72,11 +72,11 @@ class Page:
     templates: Path | None = None  # a folder whose templates replace ours by name
 
 
-# A4 less 16 mm margins, in points. A frame may shrink until its 13 px slot text is 9 pt;
-# a frame wider than that turns the pages to landscape.
-_PORTRAIT_WIDTH, _LANDSCAPE_WIDTH = 507.0, 746.0
-_PX = 0.75  # points per CSS pixel: an SVG frame's natural size in the PDF
-_SMALLEST_SCALE = 9.0 / (13 * _PX)
+# A4 less 16 mm margins, in points, less room for a step's heading and equation; a frame is
+# drawn at its natural size (13 px slot text is 9.75 pt) or smaller to fit, on portrait or
+# landscape pages, whichever shows it larger.
+_PAGES = {False: (507.0, 650.0), True: (746.0, 400.0)}  # landscape? -> (width, height)
+_PX = 0.75  # points per CSS pixel
 _EQUATIONS_BUDGET = 60  # steps
 _FRAMES_BUDGET = 1500  # steps x nodes drawn in one PDF: about 40 steps of a 35-node graph
 
@@ -90,8 +90,9 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
     # Typeset math costs about 0.1 s a step to draw and as much again in the PDF: a long
     # walkthrough shows its steps in plain text instead.
     equations = len(trace.steps) <= _EQUATIONS_BUDGET
-    natural = frames.width * _PX
-    landscape = natural * _SMALLEST_SCALE > _PORTRAIT_WIDTH
+    width, height = frames.width * _PX, frames.height * _PX
+    scales = {turn: min(1.0, w / width, h / height) for turn, (w, h) in _PAGES.items()}
+    landscape = scales[True] > scales[False] * 1.05
     return {
         "page": page,
         "title": page.title,
@@ -109,7 +110,7 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
             for n, v in zip(nodes, trace.value_labels, strict=True)
             if n.is_input
         ],
-        "frame_width": min(natural, _LANDSCAPE_WIDTH if landscape else _PORTRAIT_WIDTH),
+        "frame_width": width * scales[landscape],
         "steps": [
             {
                 "index": s.index,
@@ -185,7 +186,7 @@ def _answers(trace: Trace) -> dict[str, dict[str, Any]]:
             name, _, shown = label.rpartition(" = ")
             answers[f"{kind}{node.index}"] = {
                 "value": value,
-                "tolerance": display_tolerance(shown),
+                "tolerance": display_tolerance(shown, value, trace.digits),
                 "name": name,
                 "shown": shown,
                 "given": kind == "v" and node.is_input,

@@ -24,7 +24,7 @@ from .types import OUTPUTS
 
 __all__ = ["KEYS", "Spec", "load_spec"]
 
-_CHOICES = {"granularity": GRANULARITIES, "theme": tuple(THEMES), "rankdir": ("LR", "TB")}
+_CHOICES = {"granularity": GRANULARITIES, "theme": tuple(THEMES), "rankdir": ("auto", "LR", "TB")}
 KEYS: dict[str, type] = {
     "title": str,
     "description": str,
@@ -58,7 +58,7 @@ class Spec:
     target: str | None = None
     granularity: str = "statement"
     theme: str = "default"
-    rankdir: str = "LR"
+    rankdir: str = "auto"
     digits: int = 4
     exact: bool = False
     edge_labels: bool = False
@@ -109,7 +109,7 @@ def load_spec(path: Path) -> Spec:
         target=data.get("target"),
         granularity=data.get("granularity", "statement"),
         theme=data.get("theme", "default"),
-        rankdir=data.get("rankdir", "LR"),
+        rankdir=data.get("rankdir", "auto"),
         digits=data.get("digits", 4),
         exact=data.get("exact", False),
         edge_labels=data.get("edge_labels", False),

@@ -15,7 +15,14 @@ from typing import Literal
 import sympy
 
 from .compile import symbol
-from .notation import format_latex_number, format_number, formula_latex, formula_text, name_latex
+from .notation import (
+    format_latex_number,
+    format_number,
+    formula_latex,
+    formula_text,
+    is_exact,
+    name_latex,
+)
 from .types import FiniteDifference, Graph, LocalDerivative, Node, Step, StepKind, Trace
 
 __all__ = ["explain"]
@@ -69,6 +76,9 @@ def explain(
     )
 
 
+_SUBSCRIPTS = str.maketrans("0123456789()", "₀₁₂₃₄₅₆₇₈₉₍₎")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 Exactly = tuple[
     tuple[Fraction | None, ...], tuple[Fraction | None, ...], tuple[Fraction | None, ...]
 ]
@@ -114,11 +124,12 @@ class _Writer:
     def value(self, i: int, latex: bool = False) -> str:
         node = self.graph.nodes[i]
         exact = self.exact_values[i] if self.exact_values else None
-        if node.is_input and (exact is None or exact.denominator == 1):
-            # An input shows as given, never rounded: w = 1.0001 is not w = 1.
-            typed = node.literal if self.values[i] == node.default else None
-            shown = typed or format_number(self.values[i], 15)
-            return format_latex_number(float(shown), 15) if latex else shown
+        typed = node.literal if node.is_input and self.values[i] == node.default else None
+        if typed is not None and (exact is None or exact.denominator == 1 or "/" in typed):
+            # An input shows as given, never rounded: w = 1.0001 is not w = 1, x = 1/3 stays.
+            return _typed_latex(typed) if latex else typed
+        if node.is_input and exact is None:
+            return (format_latex_number if latex else format_number)(self.values[i], 15)
         return (self.latex_number if latex else self.number)(self.values[i], exact)
 
     def grad(self, i: int, latex: bool = False) -> str:
@@ -170,7 +181,8 @@ class _Writer:
 
     def with_notation(self, d: LocalDerivative, exact: Fraction | None) -> LocalDerivative:
         shown = _readable(d.derivative, self.digits)
-        text = re.sub(r"\*\*", "^", sympy.sstr(shown)).replace("*", "·")
+        text = sympy.sstr(shown).replace("**", "^").replace("*", "·")
+        text = re.sub(r"\^(\d+)\b", lambda m: m[1].translate(_SUPERSCRIPT_DIGITS), text)
         latex = sympy.latex(shown, symbol_names=self.latex_names)
         return dataclasses.replace(d, text=text, latex=latex, exact=exact)
 
@@ -269,6 +281,15 @@ class _Writer:
         ordinal = {1: "1st", 2: "2nd", 3: "3rd"}.get(nth, f"{nth}th")
         return f" (the {ordinal} {self.graph.nodes[d.parent].name} in {child.name})"
 
+    def _local_text(self, d: LocalDerivative) -> str:
+        """∂e/∂b, marked ∂e/∂b₍₂₎ for the second occurrence of b in e, as in the LaTeX."""
+        child = self.graph.nodes[d.child]
+        parent = self.graph.nodes[d.parent].name
+        if child.parents.count(d.parent) < 2:
+            return self.partial(child.name, parent)
+        nth = child.parents[: self.graph.edges[d.edge].occurrence + 1].count(d.parent)
+        return self.partial(child.name, parent) + f"({nth})".translate(_SUBSCRIPTS)
+
     def _local_latex(self, d: LocalDerivative) -> str:
         """∂e/∂b, marked ∂e/∂b₍₂₎ for the second occurrence of b in e."""
         child = self.graph.nodes[d.child]
@@ -289,7 +310,7 @@ class _Writer:
         approx = _rounded(self.share(d), self._share(d))
         if d.child == self.graph.target:  # no upstream factor: ∂J/∂J = 1
             return (
-                _chain(self.partial(child, parent), d.text, self.share(d), approx=approx),
+                _chain(self._local_text(d), d.text, self.share(d), approx=approx),
                 _chain(
                     self._local_latex(d),
                     d.latex,
@@ -318,6 +339,19 @@ class _Writer:
             latex=True,
         )
         return f"{text}, where {where}", latex
+
+
+def _typed_latex(typed: str) -> str:
+    """An input's literal in LaTeX: 1/3 as a fraction, 1e-3 as a power of ten."""
+    negative, body = typed.startswith("-"), typed.lstrip("-")
+    if "/" in body:
+        top, bottom = body.split("/")
+        text = rf"\frac{{{_typed_latex(top)}}}{{{_typed_latex(bottom)}}}"
+    elif "e" in body.lower():
+        text = format_latex_number(float(body), 15)
+    else:
+        text = body
+    return f"{{-{text}}}" if negative else text
 
 
 def _readable(derivative: sympy.Expr, digits: int) -> sympy.Expr:
@@ -350,14 +384,7 @@ def _chain(first: str, *parts: str, approx: bool = False, latex: bool = False) -
 
 
 def _rounded(shown: str, x: float) -> bool:
-    """Whether the number shown is not exactly the value (a fraction such as 9/2 is exact)."""
-    plain = shown.strip("{}").replace(r" \times 10^", "e").replace("{", "").replace("}", "")
-    if "/" in plain or "frac" in plain:
-        return False
-    try:
-        return float(plain) != x
-    except ValueError:
-        return False
+    return not is_exact(shown, x)
 
 
 def _sum(terms: list[str], latex: bool = False) -> str:

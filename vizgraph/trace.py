@@ -169,8 +169,17 @@ def _local_derivatives(
             continue
         node = graph.nodes[edge.child]
         shaped = _derivative(node.shape, edge.occurrence)
-        what = f"∂{node.name}/∂{graph.nodes[edge.parent].name}"
-        value = _evaluate(graph, node, shaped, _operands(node, values), what)
+        parent = graph.nodes[edge.parent]
+        what = f"∂{node.name}/∂{parent.name}"
+        try:
+            value = _evaluate(graph, node, shaped, _operands(node, values), what)
+        except EvaluationError as error:
+            if parent.is_input:
+                error.hint = (
+                    f"no derivative with respect to {parent.name} here; to leave it "
+                    f"out, name the other inputs with --wrt"
+                )
+            raise
         names = {operand(k): symbol(graph.nodes[p].name) for k, p in enumerate(node.parents)}
         derivative = shaped.xreplace(names)
         found.append(LocalDerivative(index, edge.child, edge.parent, derivative, value))
@@ -203,7 +212,7 @@ def _check(
 ) -> FiniteDifference:
     """The lab's forward difference and a central difference with a step scaled to the input."""
     x = start[param]
-    step = _CENTRAL_STEP * max(1.0, abs(x))
+    step = _CENTRAL_STEP * (abs(x) or 1.0)  # relative: right at 1e-20 and at 1e20 alike
 
     def target_at(value: float) -> float | None:
         try:
