@@ -88,7 +88,7 @@ def test_dot_source_is_deterministic_golden() -> None:
 
 
 def test_same_trace_same_bytes() -> None:
-    assert render_frames(traced(NEURON)).svgs == render_frames(traced(NEURON)).svgs
+    assert list(render_frames(traced(NEURON)).svgs) == list(render_frames(traced(NEURON)).svgs)
 
 
 def test_slots_are_sized_for_their_final_text() -> None:

@@ -84,6 +84,7 @@ class _Builder:
         self.nodes: list[Node] = []
         self.current: dict[str, int] = {}  # name as typed -> its latest version's node
         self.versions: dict[str, int] = {}
+        self.by_name: dict[str, int] = {}  # display name -> node
         used = {n.id for s in program.statements for n in _names(s.expr)}
         used |= {s.target for s in program.statements if s.target}
         self.spare_names = (f"t{i}" for i in itertools.count(1) if f"t{i}" not in used)
@@ -123,7 +124,7 @@ class _Builder:
             and isinstance(expr.right, Number)
         )
         literal = formula_text(expr) if simple else None  # shown as typed: 0.1, -2, 1/3
-        self._append(name, None, (), symbol(name), symbol(name), value, position, literal)
+        self._append(name, None, (), symbol(name), value, position, literal)
         self.current[name] = len(self.nodes) - 1
 
     def _redeclared(self, name: str, position: Position) -> ParseError:
@@ -149,13 +150,9 @@ class _Builder:
 
     def _node(self, name: str, expr: Expr, position: Position) -> Name:
         """Append the node computing `expr` (its names already versioned); return a name for it."""
-        index = {n.name: n.index for n in self.nodes}
-        parents = tuple(index[n.id] for n in _names(expr))
+        parents = tuple(self.by_name[n.id] for n in _names(expr))
         shape = self._symbolic(expr, itertools.count())
-        formula = shape.xreplace(
-            {operand(k): symbol(self.nodes[p].name) for k, p in enumerate(parents)}
-        )
-        self._append(name, expr, parents, formula, shape, None, position)
+        self._append(name, expr, parents, shape, None, position)
         return Name(name, position)
 
     def _split_top(self, expr: Expr) -> Expr:
@@ -203,16 +200,15 @@ class _Builder:
         name: str,
         expr: Expr | None,
         parents: tuple[int, ...],
-        formula: sympy.Expr,
         shape: sympy.Expr,
         default: float | None,
         position: Position,
         literal: str | None = None,
     ) -> None:
-        node = Node(
-            len(self.nodes), name, parents, expr, formula, shape, default, position, literal
-        )
+        names = tuple(self.nodes[p].name for p in parents)
+        node = Node(len(self.nodes), name, parents, expr, shape, default, position, literal, names)
         self.nodes.append(node)
+        self.by_name[name] = node.index
 
     def _version(self, name: str) -> str:
         """c, then c′, c″, c‴ (as primes), then c⁽⁴⁾: a reassignment is a new node, never a cycle."""
@@ -226,11 +222,9 @@ class _Builder:
         """The expression with every name pointing at its current version (an input if new)."""
         for name in _names(expr):
             if name.id not in self.current:
-                self._append(
-                    name.id, None, (), symbol(name.id), symbol(name.id), None, name.position
-                )
+                self._append(name.id, None, (), symbol(name.id), None, name.position)
                 self.current[name.id] = len(self.nodes) - 1
-        return _rename(expr, {n: self.nodes[i].name for n, i in self.current.items()})
+        return _rename(expr, {n.id: self.nodes[self.current[n.id]].name for n in _names(expr)})
 
     def _symbolic(self, expr: Expr, occurrences: Iterator[int]) -> sympy.Expr:
         """The node's shape: constants exact, the k-th name occurrence as operand(k)."""

@@ -90,6 +90,7 @@ class _Parser:
         self.lines = source.splitlines() or [""]
         self.text, self.columns = _rewrite_notation(source)
         self.text_lines = self.text.split("\n")
+        self.byte_lines = [line.encode() for line in self.text_lines]  # ast counts UTF-8 bytes
         self.count = 0
 
     def program(self, file: str | None) -> Program:
@@ -156,7 +157,7 @@ class _Parser:
         return name
 
     def _name(self, node: ast.Name) -> str:
-        typed = ast.get_source_segment(self.text, node)
+        typed = self._segment(node)
         if typed is not None and typed != node.id:
             # Python reads 𝑤 and ｗ as w; a graph must show names as typed, so we refuse them.
             raise self._error(
@@ -236,7 +237,7 @@ class _Parser:
         return Call(name, args, self._pos(node))
 
     def _number(self, node: ast.Constant) -> Number:
-        text = ast.get_source_segment(self.text, node) or ""
+        text = self._segment(node) or ""
         if type(node.value) not in (int, float) or not _NUMBER.fullmatch(text):
             raise self._error(
                 node,
@@ -251,6 +252,13 @@ class _Parser:
                 f"numbers may be at most {self.limits.number_magnitude:g}",
             )
         return Number(value, text, self._pos(node))
+
+    def _segment(self, node: ast.expr) -> str | None:
+        """The text of a one-line node (ast.get_source_segment splits the whole source each call)."""
+        if node.end_lineno != node.lineno or node.end_col_offset is None:
+            return None
+        line = self.byte_lines[node.lineno - 1]
+        return line[node.col_offset : node.end_col_offset].decode(errors="replace")
 
     def _pos(self, node: ast.AST) -> Position:
         line = getattr(node, "lineno", 1)

@@ -90,9 +90,8 @@ def render_frames(
         rankdir = best_direction(trace, sizes)
     layout = layout_graph(sizes, edges, rankdir, [_edge_label_size(t) for t in labels])
     drawing = _Drawing(trace, layout, THEMES[theme], labels, id_prefix)
-    svgs = tuple(Frame(drawing.frame(step)) for step in trace.steps)
     return Frames(
-        svgs,
+        _StepFrames(drawing),
         Frame(drawing.final()),
         drawing.worksheet(),
         drawing.final(asks=True),
@@ -175,6 +174,20 @@ class _State:
     asks: bool = False  # the step-through's picture: every slot holds its answer and question
 
 
+class _StepFrames(Sequence[Frame]):
+    """The standalone frames, drawn when asked for: the step-through needs none of them, and
+    all of them together are quadratic in the graph's size."""
+
+    def __init__(self, drawing: _Drawing) -> None:
+        self.drawing = drawing
+
+    def __len__(self) -> int:
+        return len(self.drawing.trace.steps)
+
+    def __getitem__(self, index: int) -> Frame:  # type: ignore[override]
+        return Frame(self.drawing.frame(self.drawing.trace.steps[index]))
+
+
 class _Drawing:
     def __init__(
         self,
@@ -191,13 +204,26 @@ class _Drawing:
         self.id = id_prefix
         self.headers = [self._header(i, box) for i, box in enumerate(layout.boxes)]
         self.paths = [_path(route) for route in layout.routes]
+        self.memo: dict[tuple[object, ...], str] = {}  # a node or edge in one of its few looks
+        never = len(trace.steps)
+        self.value_at = [never] * len(layout.boxes)  # the step that fills each slot
+        self.grad_at = [never] * len(layout.boxes)
+        self.label_at = [never] * len(layout.routes)
+        for step in reversed(trace.steps):
+            if step.fills == "value":
+                self.value_at[step.node] = step.index
+            elif step.fills == "grad":
+                self.grad_at[step.node] = step.index
+            if step.phase == "backward":
+                for k in step.edges:
+                    self.label_at[k] = min(self.label_at[k], step.index)
 
     def frame(self, step: Step) -> str:
-        done = self.trace.steps[: step.index + 1]
+        i = step.index
         state = _State(
-            values=frozenset(s.node for s in done if s.fills == "value"),
-            grads=frozenset(s.node for s in done if s.fills == "grad"),
-            labelled=frozenset(k for s in done if s.phase == "backward" for k in s.edges),
+            values=frozenset(n for n, at in enumerate(self.value_at) if at <= i),
+            grads=frozenset(n for n, at in enumerate(self.grad_at) if at <= i),
+            labelled=frozenset(k for k, at in enumerate(self.label_at) if at <= i),
             current=step.node,
             current_edges=frozenset(step.edges),
         )
@@ -227,9 +253,23 @@ class _Drawing:
             f"<desc>{escape(desc)}</desc>",
         ]
         for k, (route, path) in enumerate(zip(self.layout.routes, self.paths, strict=True)):
-            parts.append(self._edge(k, route, path, state))
+            key: tuple[object, ...] = ("e", k, k in state.current_edges, k in state.labelled)
+            if key not in self.memo:
+                self.memo[key] = self._edge(k, route, path, state)
+            parts.append(self.memo[key])
         for i, box in enumerate(self.layout.boxes):
-            parts.append(self._node(i, box, state))
+            key = (
+                "n",
+                i,
+                i in state.values,
+                i in state.grads,
+                i == state.current,
+                state.blanks,
+                state.asks,
+            )
+            if key not in self.memo:
+                self.memo[key] = self._node(i, box, state)
+            parts.append(self.memo[key])
         parts.append("</svg>")
         return "\n".join(parts)
 

@@ -121,9 +121,8 @@ def _context(trace: Trace, frames: Frames, page: Page) -> dict[str, Any]:
                 "latex": s.latex,
                 "equation": equation_svg(s.latex) if equations else "",
                 "question": s.question,
-                "svg": svg,
             }
-            for s, svg in zip(trace.steps, frames.svgs, strict=True)
+            for s in trace.steps
         ],
         "checks": [
             {

@@ -7,6 +7,7 @@ renderers and templates after it only place text.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -14,7 +15,6 @@ from typing import Literal
 
 import sympy
 
-from .compile import symbol
 from .notation import (
     format_latex_number,
     format_number,
@@ -48,9 +48,12 @@ def explain(
     )
     parts = [writer.forward(node, node.index in params) for node in graph.nodes]
     parts.append(writer.seed())
+    into: dict[int, list[LocalDerivative]] = {}
+    for d in local:
+        into.setdefault(d.parent, []).append(d)
     for node in reversed(graph.nodes[: graph.target]):
         if grads[node.index] is not None:
-            parts.extend(writer.backward(node, [d for d in local if d.parent == node.index]))
+            parts.extend(writer.backward(node, into[node.index]))
     steps = tuple(
         Step(i, *part, question=writer.question(part[1], graph.nodes[part[2]]))
         for i, part in enumerate(parts)
@@ -102,7 +105,6 @@ class _Writer:
         self.exact_values = exact_values
         self.exact_grads = exact_grads
         self.target = graph.nodes[graph.target].name
-        self.latex_names = {symbol(n.name): name_latex(n.name) for n in graph.nodes}
         self.edges_into: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
         self.edges_out: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
         for k, edge in enumerate(graph.edges):
@@ -180,10 +182,12 @@ class _Writer:
         return tuple(labels)
 
     def with_notation(self, d: LocalDerivative, exact: Fraction | None) -> LocalDerivative:
-        shown = _readable(d.derivative, self.digits)
-        text = sympy.sstr(shown).replace("**", "^").replace("*", "·")
+        """The derivative in words and LaTeX: printed once per shape, then given its names."""
+        names = self.graph.nodes[d.child].parent_names
+        text, latex = _printed(d.shaped, self.digits)
+        text = _OPERAND_TEXT.sub(lambda m: names[int(m[1])], text)
+        latex = _OPERAND_LATEX.sub(lambda m: name_latex(names[int(m[1])]), latex)
         text = re.sub(r"\^(\d+)\b", lambda m: m[1].translate(_SUPERSCRIPT_DIGITS), text)
-        latex = sympy.latex(shown, symbol_names=self.latex_names)
         return dataclasses.replace(d, text=text, latex=latex, exact=exact)
 
     def forward(self, node: Node, is_param: bool) -> _StepParts:
@@ -352,6 +356,24 @@ def _typed_latex(typed: str) -> str:
     else:
         text = body
     return f"{{-{text}}}" if negative else text
+
+
+_OPERAND_TEXT = re.compile(r"(?<![\w.])_(\d+)(?![\w])")
+_OPERAND_LATEX = re.compile(r"\\vgoperand\{(\d+)\}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _printed(derivative: sympy.Expr, digits: int) -> tuple[str, str]:
+    """Text and LaTeX of a derivative; operand symbols _k print as _k and \\vgoperand{k}."""
+    shown = _readable(derivative, digits)
+    text = sympy.sstr(shown).replace("**", "^").replace("*", "·")
+    operands = {
+        s: rf"\vgoperand{{{s.name[1:]}}}"
+        for s in shown.free_symbols
+        if isinstance(s, sympy.Symbol) and re.fullmatch(r"_\d+", s.name)
+    }
+    names = {s: name_latex(s.name) for s in shown.free_symbols if s not in operands}
+    return text, sympy.latex(shown, symbol_names={**names, **operands})
 
 
 def _readable(derivative: sympy.Expr, digits: int) -> sympy.Expr:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import sympy
 
-from .compile import operand, symbol
+from .compile import operand
 from .errors import EvaluationError, Location, VizgraphError
 from .operations import NotExact, OutOfTime, exact_value, float_value, time_limit
 from .steps import explain
@@ -180,9 +180,9 @@ def _local_derivatives(
                     f"out, name the other inputs with --wrt"
                 )
             raise
-        names = {operand(k): symbol(graph.nodes[p].name) for k, p in enumerate(node.parents)}
-        derivative = shaped.xreplace(names)
-        found.append(LocalDerivative(index, edge.child, edge.parent, derivative, value))
+        found.append(
+            LocalDerivative(index, edge.child, edge.parent, shaped, value, node.parent_names)
+        )
     return tuple(found)
 
 

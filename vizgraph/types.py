@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import sympy
 
 __all__ = [
@@ -108,15 +111,26 @@ class Node:
     name: str  # as typed, with primes for later versions (c, c', c''); t1, t2 for op nodes
     parents: tuple[int, ...]  # one per occurrence of a name in the formula, in reading order
     expr: Expr | None  # the formula as written, names versioned; None for an input
-    formula: sympy.Expr  # the formula in the parents' symbols
     shape: sympy.Expr  # the formula with its k-th occurrence as the symbol _k: one edge each
     default: float | None  # an input's value as declared
     position: Position
     literal: str | None = None  # an input's number as typed ("1.0001", "-2"), shown as is
+    parent_names: tuple[str, ...] = ()  # the names of `parents`, in the same order
 
     @property
     def is_input(self) -> bool:
         return self.expr is None
+
+    @functools.cached_property
+    def formula(self) -> sympy.Expr:
+        """The formula in the parents' own symbols (built when asked: sympy is slow to build)."""
+        from .compile import operand, symbol
+
+        if self.is_input:
+            return symbol(self.name)
+        return self.shape.xreplace(
+            {operand(k): symbol(name) for k, name in enumerate(self.parent_names)}
+        )
 
 
 @dataclass(frozen=True)
@@ -159,11 +173,21 @@ class LocalDerivative:
     edge: int  # index into graph.edges
     child: int
     parent: int
-    derivative: sympy.Expr  # of the child's formula along this edge, in the parents' symbols
+    shaped: sympy.Expr  # the derivative of the child's shape along this edge, in _0, _1, ...
     value: float
+    parent_names: tuple[str, ...] = ()  # the child's parents, whose names replace _0, _1, ...
     text: str = ""  # "2·a"
     latex: str = ""  # "2 a"
     exact: Fraction | None = None  # in exact mode, where the value is rational
+
+    @functools.cached_property
+    def derivative(self) -> sympy.Expr:
+        """The derivative in the parents' own symbols."""
+        from .compile import operand, symbol
+
+        return self.shaped.xreplace(
+            {operand(k): symbol(name) for k, name in enumerate(self.parent_names)}
+        )
 
 
 @dataclass(frozen=True)
@@ -270,7 +294,7 @@ class Frame(str):
 class Frames:
     """One standalone SVG per step, all from one layout, plus the final picture."""
 
-    svgs: tuple[Frame, ...]
+    svgs: Sequence[Frame]  # drawn on demand: index or iterate
     final: Frame  # the finished graph, every slot filled, nothing highlighted
     worksheet: str  # the graph with the inputs given and every other slot asking "?"
     interactive: str  # the final picture, each slot also holding its question: the step-through's
