@@ -53,13 +53,16 @@ def item_frames_html(nodes: int, granularity: str, outputs: str) -> dict[str, fl
     start = time.perf_counter()
     traced = trace(source, granularity=granularity, limits=_big())
     files = report_files(traced, Page("bench", source), outputs=outputs.split(","))
-    seconds = time.perf_counter() - start
     sizes, edges, _ = _geometry(traced, False)
     layout_start = time.perf_counter()
     layout_graph(sizes, edges)
     layout = time.perf_counter() - layout_start
-    html = len(files.get("index.html", ""))
-    frames = sum(len(v) for k, v in files.items() if k.startswith("frames/"))
+    frames = 0
+    for name, content in files.items():  # drawn here, one at a time, as when written
+        if name.startswith("frames/"):
+            frames += len(content())  # type: ignore[operator]
+    seconds = time.perf_counter() - start
+    html = len(files.get("index.html", ""))  # type: ignore[arg-type]
     return {
         "seconds": seconds,
         "dot": layout,

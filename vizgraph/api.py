@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .compile import compile_graph
 from .errors import VizgraphError
-from .files import read_text, write_report
+from .files import Content, read_text, write_report
 from .parse import Limits, parse
 from .render import THEMES, render_frames
 from .report import Page, handout_html, step_through_html, trace_json_text, worksheet_html
 from .trace import trace_graph
-from .types import OUTPUTS, Trace
+from .types import OUTPUTS, Frames, Trace
+
+if TYPE_CHECKING:
+    from .pdf import PdfWriters
 
 __all__ = ["OUTPUTS", "Page", "default_title", "read_source", "render", "report_files", "trace"]
 
@@ -84,8 +89,12 @@ def render(
     theme: str = "default",
     rankdir: str = "auto",
     edge_labels: bool = False,
+    writers: PdfWriters | None = None,
 ) -> Path:
-    """Trace a program and write its report folder (index.html, the PDFs, frames/, trace.json)."""
+    """Trace a program and write its report folder (index.html, the PDFs, frames/, trace.json).
+
+    `writers` (a started `vizgraph.pdf.PdfWriters`) writes the PDFs in parallel processes.
+    """
     text, file = read_source(source)
     traced = trace(
         text if file is None else Path(file),
@@ -97,12 +106,18 @@ def render(
         exact=exact,
     )
     page = Page(title or default_title(traced), text, description, theme)
-    files = report_files(traced, page, outputs=outputs, rankdir=rankdir, edge_labels=edge_labels)
+    files = report_files(
+        traced, page, outputs=outputs, rankdir=rankdir, edge_labels=edge_labels, writers=writers
+    )
     return write_report(Path(out), files)
 
 
 def default_title(traced: Trace) -> str:
     return f"Backpropagation through {traced.target.name}"
+
+
+def _frame_text(frames: Frames, index: int) -> str:
+    return frames.svgs[index] + "\n"
 
 
 def report_files(
@@ -112,8 +127,10 @@ def report_files(
     outputs: Iterable[str] = OUTPUTS,
     rankdir: str = "auto",
     edge_labels: bool = False,
-) -> dict[str, str | bytes]:
-    """Every file of one report, by relative path: nothing is written yet."""
+    writers: PdfWriters | None = None,
+) -> dict[str, Content]:
+    """Every file of one report, by relative path: nothing is written yet (frames are drawn
+    as they are written)."""
     wanted = set(outputs)
     unknown = wanted - set(OUTPUTS)
     if unknown:
@@ -123,7 +140,7 @@ def report_files(
     if page.theme not in THEMES:
         raise VizgraphError(f"unknown theme `{page.theme}`", hint=f"use {', '.join(THEMES)}")
     frames = render_frames(traced, rankdir=rankdir, theme=page.theme, edge_labels=edge_labels)
-    files: dict[str, str | bytes] = {}
+    files: dict[str, Content] = {}
     if "html" in wanted:
         files["index.html"] = step_through_html(traced, frames, page)
     pdfs = {
@@ -131,15 +148,19 @@ def report_files(
         "worksheet": ("worksheet.pdf", lambda: worksheet_html(traced, frames, page, answers=False)),
         "answers": ("answers.pdf", lambda: worksheet_html(traced, frames, page, answers=True)),
     }
-    for output, (name, html) in pdfs.items():
-        if output in wanted:
-            from .pdf import html_to_pdf  # WeasyPrint costs a second to import: only when asked
+    wanted_pdfs = [(name, html) for output, (name, html) in pdfs.items() if output in wanted]
+    if wanted_pdfs and writers is not None:
+        futures = [(name, writers.submit(html())) for name, html in wanted_pdfs]
+        files.update((name, future.result()) for name, future in futures)
+    elif wanted_pdfs:
+        from .pdf import html_to_pdf  # WeasyPrint costs a second to import: only when asked
 
-            files[name] = html_to_pdf(html())
+        files.update((name, html_to_pdf(html())) for name, html in wanted_pdfs)
     if "frames" in wanted:
         files["graph.svg"] = frames.final + "\n"  # the finished graph: a thumbnail, a figure
-        for index, svg in enumerate(frames.svgs):
-            files[f"frames/step-{index:03d}.svg"] = svg + "\n"
+        for index in range(len(frames.svgs)):
+            # Drawn while written, one at a time: all frames together are quadratic in size.
+            files[f"frames/step-{index:03d}.svg"] = functools.partial(_frame_text, frames, index)
     if "json" in wanted:
         files["trace.json"] = trace_json_text(traced)
     return files

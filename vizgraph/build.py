@@ -29,7 +29,7 @@ from typing import Literal
 
 from . import __version__
 from .errors import SpecError, VizgraphError
-from .files import MARKER, read_manifest, write_report
+from .files import MARKER, Content, read_manifest, write_report
 
 __all__ = ["BuildResult", "build", "find_specs", "select_specs", "write_index"]
 
@@ -294,7 +294,7 @@ def _build_one(task: _Task) -> BuildResult:
         return BuildResult(task.spec, "failed", task.out, message, 1, time.perf_counter() - start)
 
 
-def _report(spec: object, templates: Path | None) -> dict[str, str | bytes]:
+def _report(spec: object, templates: Path | None) -> dict[str, Content]:
     from .api import report_files
     from .compile import compile_graph
     from .parse import parse

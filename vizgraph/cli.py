@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -218,31 +220,40 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .api import OUTPUTS, read_source, render
     from .errors import VizgraphError
+    from .types import OUTPUTS
 
-    _, file = read_source(args.source)
-    out = args.out or Path(f"{Path(file).stem}-walkthrough" if file else "walkthrough")
     outputs = (
-        OUTPUTS
+        list(OUTPUTS)
         if args.outputs is None
         else [o.strip() for o in args.outputs.split(",") if o.strip()]
     )
     if not outputs:
         raise VizgraphError("--outputs names no output", hint=f"choose from {','.join(OUTPUTS)}")
-    written = render(
-        args.source,
-        out,
-        title=args.title,
-        theme=args.theme,
-        rankdir=args.rankdir,
-        edge_labels=args.edge_labels,
-        outputs=outputs,
-        **_program_arguments(args),  # type: ignore[arg-type]
-    )
-    print(
-        f"wrote {written}/: {', '.join(sorted(p.name for p in written.iterdir() if not p.name.startswith('.')))}"
-    )
+    with contextlib.ExitStack() as stack:
+        writers = None
+        if len({"pdf", "worksheet", "answers"} & set(outputs)) > 1 and (os.cpu_count() or 1) > 1:
+            from .pdf import PdfWriters
+
+            # Forked before sympy is imported: the writers import WeasyPrint while we trace.
+            writers = stack.enter_context(PdfWriters())
+        from .api import read_source, render
+
+        _, file = read_source(args.source)
+        out = args.out or Path(f"{Path(file).stem}-walkthrough" if file else "walkthrough")
+        written = render(
+            args.source,
+            out,
+            title=args.title,
+            theme=args.theme,
+            rankdir=args.rankdir,
+            edge_labels=args.edge_labels,
+            outputs=outputs,
+            writers=writers,
+            **_program_arguments(args),  # type: ignore[arg-type]
+        )
+    shown = sorted(p.name for p in written.iterdir() if not p.name.startswith("."))
+    print(f"wrote {written}/: {', '.join(shown)}")
     return 0
 
 

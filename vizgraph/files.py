@@ -11,12 +11,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import Location, VizgraphError
 
-__all__ = ["MARKER", "read_manifest", "read_text", "write_report"]
+__all__ = ["MARKER", "Content", "read_manifest", "read_text", "write_report"]
+
+Content = str | bytes | Callable[[], str | bytes]  # text, bytes, or what makes them when written
 
 MARKER = ".vizgraph-report"  # marks a folder as ours, so replacing it can never delete user files
 
@@ -39,7 +41,7 @@ def read_text(path: Path) -> str:
 
 
 def write_report(
-    out: Path, files: Mapping[str, str | bytes], manifest: Mapping[str, object] | None = None
+    out: Path, files: Mapping[str, Content], manifest: Mapping[str, object] | None = None
 ) -> Path:
     """Write `files` (relative path -> content) as the folder `out`, replacing it whole.
 
@@ -60,8 +62,8 @@ def write_report(
         for relative, content in {**files, MARKER: marker}.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = content.encode() if isinstance(content, str) else content
-            path.write_bytes(data)
+            made = content() if callable(content) else content
+            path.write_bytes(made.encode() if isinstance(made, str) else made)
         staging.chmod(0o755)
         _swap_in(staging, out)
     except OSError as error:
