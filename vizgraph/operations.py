@@ -131,34 +131,32 @@ class absolute(sympy.Function):
         return _raised(rf"\left|{printer.doprint(self.args[0])}\right|", exp)
 
 
-class maximum(sympy.Function):
+class _Extremum(sympy.Function):
+    """max or min of two arguments; at a tie the derivative goes to the first."""
+
     nargs = 2
     is_real = True
+    word = ""
+    first_wins: type[_Indicator] = at_least
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        first = at_least(*self.args)
+        first = self.first_wins(*self.args)
         return first if argindex == 1 else 1 - first
 
     def _sympystr(self, printer: sympy.printing.str.StrPrinter) -> str:
-        return "max({}, {})".format(*map(printer.doprint, self.args))
+        return "{}({}, {})".format(self.word, *map(printer.doprint, self.args))
 
     def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _raised(r"\max\left({}, {}\right)".format(*map(printer.doprint, self.args)), exp)
+        a, b = map(printer.doprint, self.args)
+        return _raised(rf"\{self.word}\left({a}, {b}\right)", exp)
 
 
-class minimum(sympy.Function):
-    nargs = 2
-    is_real = True
+class maximum(_Extremum):
+    word, first_wins = "max", at_least
 
-    def fdiff(self, argindex: int = 1) -> sympy.Expr:
-        first = at_most(*self.args)
-        return first if argindex == 1 else 1 - first
 
-    def _sympystr(self, printer: sympy.printing.str.StrPrinter) -> str:
-        return "min({}, {})".format(*map(printer.doprint, self.args))
-
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _raised(r"\min\left({}, {}\right)".format(*map(printer.doprint, self.args)), exp)
+class minimum(_Extremum):
+    word, first_wins = "min", at_most
 
 
 def _sigmoid(x: float) -> float:
