@@ -57,6 +57,7 @@
       practising = on;
       closeInput();
       $("[data-practice]").setAttribute("aria-pressed", String(on));
+      $("[data-practice]").textContent = on ? "Back to the steps" : "Practice: fill in the boxes yourself";
       $("[data-step-panel]").hidden = on;
       $("[data-practice-panel]").hidden = !on;
       if (!on) {

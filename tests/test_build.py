@@ -89,7 +89,7 @@ def test_bad_specs_fail_alone_with_file_and_line(tmp_path: Path) -> None:
         in done.stderr
     )
     assert f"error: {reports}/broken.toml:4:8: invalid syntax" in done.stderr
-    assert "3 built, 0 unchanged, 2 failed" in done.stderr
+    assert "3 built, 0 unchanged, 2 failed" in done.stdout
     assert {p.name for p in (reports / "_build").iterdir()} >= {"spec-00", "spec-01", "spec-02"}
 
 
@@ -115,7 +115,7 @@ def test_shards_cover_every_spec_exactly_once(tmp_path: Path) -> None:
     assert sorted(together) == sorted(specs) and len(together) == len(set(together))
     assert all(abs(len(p) - 17 / 3) < 1 for p in parts)
     done = vizgraph("build", str(tmp_path / "reports"), "--shard", "2/3")
-    assert done.returncode == 0 and "6 built" in done.stderr
+    assert done.returncode == 0 and "6 built" in done.stdout
 
 
 def test_only_builds_matching_names(tmp_path: Path) -> None:

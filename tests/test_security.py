@@ -216,3 +216,21 @@ def test_a_symlinked_build_folder_is_not_written_through(tmp_path: Path) -> None
     with pytest.raises(VizgraphError, match="symbolic link"):
         build([reports])
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_build_never_writes_among_someone_elses_files(tmp_path: Path) -> None:
+    from vizgraph.build import build
+
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "index.html").write_text("mine")
+    (tmp_path / "a.toml").write_text('program = "w = 3; J = w"\noutputs = ["json"]\n')
+    with pytest.raises(VizgraphError, match="which vizgraph did not write"):
+        build([tmp_path / "a.toml"], out=theirs)
+    assert [p.name for p in theirs.iterdir()] == ["index.html"]
+    assert (theirs / "index.html").read_text() == "mine"
+
+
+def test_an_endless_file_is_refused() -> None:
+    done = vizgraph("trace", "/dev/zero")
+    assert done.returncode == 2 and "larger than" in done.stderr

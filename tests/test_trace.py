@@ -254,3 +254,15 @@ def test_exact_mode_falls_back_to_decimals_where_irrational() -> None:
     t = traced("x = 2; J = sqrt(x) + x/3", exact=True)
     assert t.value_labels == ("x = 2", "J = 2.081")
     assert t.grad_labels[0] == "∂J/∂x = 0.6869"
+
+
+@pytest.mark.parametrize("tiny", [5e-324, 1e-320, 0.0])
+def test_tiny_inputs_still_get_a_check(tiny: float) -> None:
+    (check,) = traced("J = exp(a)", at={"a": tiny}).checks
+    assert check.central == pytest.approx(1.0) and check.agrees
+
+
+def test_exact_mode_keeps_typed_fractions() -> None:
+    t = traced("w = 1/3; J = w*3", exact=True)
+    assert t.value_labels == ("w = 1/3", "J = 1")
+    assert t.steps[1].text == "J = w·3 = 1/3·3 = 1"

@@ -139,7 +139,7 @@ def _answer(page, slot: str, text: str) -> str:  # type: ignore[no-untyped-def]
 def test_practice_asks_for_every_box_but_the_inputs(page) -> None:  # type: ignore[no-untyped-def]
     page.click("[data-practice]")
     asked = page.evaluate("() => [...document.querySelectorAll('.slot.asked')].map(s => s.id)")
-    assert sorted(asked) == ["g0", "g1", "g2", "v1", "v2"]
+    assert sorted(asked) == ["g0", "g1", "v1", "v2"]  # inputs and ∂J/∂J = 1 are given
     assert page.is_hidden("[data-step-panel]")
     assert page.text_content("#v1").endswith("a = ?")
 
@@ -193,7 +193,7 @@ def test_practice_works_from_the_keyboard_alone(page) -> None:  # type: ignore[n
     page.keyboard.press("Enter")
     page.keyboard.type("121")
     page.keyboard.press("Enter")
-    assert page.evaluate(active) == "g2"  # then the derivatives, from the target back
+    assert page.evaluate(active) == "g1"  # then the derivatives, from the target back
 
 
 def test_fractions_are_numbers_and_exact_values_want_exact_answers(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -221,7 +221,7 @@ def test_reveal_all_and_hide_all(page) -> None:  # type: ignore[no-untyped-def]
     assert page.evaluate("() => document.querySelectorAll('.slot.asked, .slot.wrong').length") == 0
     assert _fill(page, "g0") == GREEN
     page.click("[data-hide]")
-    assert page.evaluate("() => document.querySelectorAll('.slot.asked').length") == 5
+    assert page.evaluate("() => document.querySelectorAll('.slot.asked').length") == 4
     page.click("[data-practice]")  # back to the steps, where we left them
     assert _state(page)["counter"] == "Before the first step"
     assert not page.is_hidden("[data-step-panel]")

@@ -35,6 +35,14 @@ def _exists(path: str) -> bool:
 
 def read_source(source: str | Path) -> tuple[str, str | None]:
     """A path to a program file, or the program itself: returns the text and the file name."""
+    if isinstance(source, str):
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8, passed through from the shell
+            raise VizgraphError(
+                "the program is not valid UTF-8 text",
+                hint="type it again, or save it in a UTF-8 file",
+            ) from None
     if isinstance(source, str) and ("\n" in source or not source.strip() or not _exists(source)):
         if _LOOKS_LIKE_A_PATH.fullmatch(source.strip()):
             raise VizgraphError(

@@ -103,6 +103,10 @@ def build(
 ) -> list[BuildResult]:
     """Build the specs that changed; a bad spec fails alone unless `fail_fast`."""
     specs = select_specs(find_specs(paths), shard=shard, only=only)
+    if only is not None and not select_specs(find_specs(paths), only=only):
+        raise SpecError(
+            f"no spec matches --only {only}", hint="match spec names, such as 'neuron*'"
+        )
     destinations = _destinations(specs, out)
     for folder in {d.parent for d in destinations.values()}:
         _clear_leftovers(folder)
@@ -117,8 +121,9 @@ def build(
         else:
             tasks.append(task)
     results.extend(_run_all(tasks, jobs or os.cpu_count() or 1, fail_fast, on_result))
+    every = _destinations(find_specs(paths), out)  # before sharding: what the index lists
     for folder in sorted({d.parent for d in destinations.values()}):
-        write_index(folder)
+        write_index(folder, [d.name for d in every.values() if d.parent == folder])
     return sorted(results, key=lambda r: r.spec.as_posix())
 
 
@@ -129,6 +134,24 @@ def _clear_leftovers(folder: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
         for stale in folder.glob(".*.old"):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _check_build_folder(folder: Path) -> None:
+    """A build folder holds reports, their staging folders and the index, and nothing else:
+    vizgraph never writes among someone else's files."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        ours = (
+            (entry / MARKER).is_file()
+            or entry.name.startswith(".")
+            or (entry.name == "index.html" and _is_our_index(entry))
+        )
+        if not ours:
+            raise SpecError(
+                f"{folder} holds {entry.name}, which vizgraph did not write",
+                hint="build into a new or empty folder with --out",
+            )
 
 
 def _safe_name(stem: str) -> str:
@@ -147,6 +170,7 @@ def _destinations(specs: Sequence[Path], out: Path | None) -> dict[Path, Path]:
                 f"{folder} is a symbolic link; vizgraph will not write through it",
                 hint="make it a plain folder, or choose another with --out",
             )
+        _check_build_folder(folder)
         dest = folder / _safe_name(spec.stem)
         if dest.resolve() in taken:
             raise SpecError(
@@ -319,12 +343,18 @@ def _report(spec: object, templates: Path | None) -> dict[str, Content]:
 # -- the index of a build folder ---------------------------------------------------
 
 
-def write_index(folder: Path) -> Path | None:
-    """reports/_build/index.html: every report with its title, its graph, links to its files."""
+def write_index(folder: Path, names: Iterable[str] | None = None) -> Path | None:
+    """reports/_build/index.html: every report with its title, its graph, links to its files.
+
+    With `names`, only those reports (the specs that exist now, not a deleted one's leftovers).
+    """
     if not folder.is_dir():
         return None  # every spec failed: nothing to list
+    wanted = None if names is None else set(names)
     reports = []
     for report in sorted(p for p in folder.iterdir() if (p / MARKER).is_file()):
+        if wanted is not None and report.name not in wanted:
+            continue
         manifest = read_manifest(report) or {}
         listed = manifest.get("files")
         files = [f for f in listed if isinstance(f, str)] if isinstance(listed, list) else []
@@ -338,6 +368,11 @@ def write_index(folder: Path) -> Path | None:
     if not reports:
         return None
     index = folder / "index.html"
+    if index.exists() and not _is_our_index(index):
+        raise SpecError(
+            f"{index} is not a vizgraph build index; it is left untouched",
+            hint="build into another folder with --out",
+        )
     staging = folder / ".index.html.tmp"
     staging.write_text(_index_html(reports), encoding="utf-8")
     os.replace(staging, index)
@@ -360,14 +395,27 @@ def _index_html(reports: list[tuple[str, str, list[str], str | None]]) -> str:
             f'<a href="{escape(name)}/{f}">{label}</a>' for f, label in _LINKS if f in files
         )
         picture = f'<img src="{thumbnail}" alt="The graph of {escape(title)}">' if thumbnail else ""
+        if picture and "index.html" in files:
+            picture = f'<a class="picture" href="{escape(name)}/index.html">{picture}</a>'
+        elif picture:
+            picture = f'<div class="picture">{picture}</div>'
         cards.append(
-            f'<li><a class="picture" href="{escape(name)}/index.html">{picture}</a>'
-            f'<h2>{escape(title)}</h2><p class="name">{escape(name)}</p><p>{links}</p></li>'
+            f"<li>{picture}<h2>{escape(title)}</h2>"
+            f'<p class="name">{escape(name)}</p><p>{links}</p></li>'
         )
     return _INDEX.replace("{count}", str(len(reports))).replace("{cards}", "\n".join(cards))
 
 
+_INDEX_MARK = "<!-- vizgraph build index -->"
+
+
+def _is_our_index(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return _INDEX_MARK in text or "<h1>Reports (" in text  # the mark, or an index from before it
+
+
 _INDEX = """<!DOCTYPE html>
+<!-- vizgraph build index -->
 <html lang="en">
 <head>
 <meta charset="utf-8">

@@ -282,7 +282,7 @@ def _build(args: argparse.Namespace) -> int:
         raise VizgraphError(
             f"no templates folder {args.templates}", hint="give a folder of templates"
         )
-    progress = Progress(sys.stderr)
+    progress = Progress(sys.stdout, sys.stderr)
     results = build(
         args.paths,
         out=args.out,

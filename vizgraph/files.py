@@ -23,12 +23,22 @@ Content = str | bytes | Callable[[], str | bytes]  # text, bytes, or what makes 
 MARKER = ".vizgraph-report"  # marks a folder as ours, so replacing it can never delete user files
 
 
+MAX_FILE_BYTES = 1_000_000  # far above any program's hard limit, so /dev/zero cannot hang us
+
+
 def read_text(path: Path) -> str:
     """A text file as UTF-8 (a byte-order mark is allowed); anything else is a clear error."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise VizgraphError(
+                f"{path} is larger than {MAX_FILE_BYTES} bytes",
+                hint="a program or spec is a short text file",
+            )
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = data[: error.start].count(b"\n") + 1
         raise VizgraphError(
             "the file is not UTF-8 text",
             where=Location(str(path), line),

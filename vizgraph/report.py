@@ -188,7 +188,8 @@ def _answers(trace: Trace) -> dict[str, dict[str, Any]]:
                 "tolerance": display_tolerance(shown, value, trace.digits),
                 "name": name,
                 "shown": shown,
-                "given": kind == "v" and node.is_input,
+                "given": (kind == "v" and node.is_input)
+                or (kind == "g" and node.index == trace.graph.target),  # ∂J/∂J = 1
             }
     return answers
 

@@ -44,6 +44,13 @@ KEYS: dict[str, type] = {
 }
 
 
+_ERROR_KEYS = [
+    (("differentiate", "--wrt"), "params"),
+    (("target",), "target"),
+    (("no input named", "is computed by", "does not affect"), "inputs"),
+]
+
+
 @dataclass(frozen=True)
 class Spec:
     path: Path
@@ -76,10 +83,22 @@ class Spec:
         return "\n" * self.line_offset + self.program
 
     def place(self, error: VizgraphError) -> VizgraphError:
-        """Shift an error on a one-line inline program to its column in the spec."""
+        """Point an error at the spec: a one-line inline program's column, or the key that
+        named what is wrong (params, target, inputs), or at least the spec file."""
         where = error.where
         if self.column_offset and where.line == self.line_offset + 1 and where.column:
             error.where = Location(where.file, where.line, where.column + self.column_offset)
+        elif where.line is None:
+            text = read_text(self.path)
+            key = next(
+                (
+                    k
+                    for words, k in _ERROR_KEYS
+                    if any(w in error.message for w in words) and k in text
+                ),
+                None,
+            )
+            error.where = _Locator(self.path, text).key(key) if key else Location(str(self.path))
         return error
 
 
@@ -113,7 +132,7 @@ def load_spec(path: Path) -> Spec:
         digits=data.get("digits", 4),
         exact=data.get("exact", False),
         edge_labels=data.get("edge_labels", False),
-        outputs=tuple(dict.fromkeys(data.get("outputs", OUTPUTS))),
+        outputs=_outputs(at, data.get("outputs", OUTPUTS)),
         templates=_folder(at, "templates", data["templates"]) if "templates" in data else None,
         limits=_limits(at, data.get("limits", {})),
     )
@@ -173,6 +192,12 @@ def _check_key(at: _Locator, key: str, value: Any) -> None:
         allowed = {"outputs": ", ".join(OUTPUTS), "digits": "4", "params": '["w", "b"]'}
         hint = " or ".join(_CHOICES[key]) if key in _CHOICES else allowed[key]
         raise at.error(key, problem, f"use {hint}")
+
+
+def _outputs(at: _Locator, outputs: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    if not outputs:
+        raise at.error("outputs", "`outputs` names no output", f"use some of {', '.join(OUTPUTS)}")
+    return tuple(dict.fromkeys(outputs))
 
 
 def _choice(key: str) -> Callable[[Any], str | None]:

@@ -79,6 +79,8 @@ def explain(
     )
 
 
+_FRACTION_DENOMINATOR = 1000  # exact mode shows 9/2 and 7/30, but 0.3333 for 3333/10000
+
 _SUBSCRIPTS = str.maketrans("0123456789()", "₀₁₂₃₄₅₆₇₈₉₍₎")
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -112,12 +114,12 @@ class _Writer:
             self.edges_out[edge.parent].append(k)
 
     def number(self, x: float, exact: Fraction | None = None) -> str:
-        if exact is not None and exact.denominator != 1:
+        if exact is not None and 1 < exact.denominator <= _FRACTION_DENOMINATOR:
             return f"{exact.numerator}/{exact.denominator}"
         return format_number(x, self.digits)
 
     def latex_number(self, x: float, exact: Fraction | None = None) -> str:
-        if exact is not None and exact.denominator != 1:
+        if exact is not None and 1 < exact.denominator <= _FRACTION_DENOMINATOR:
             fraction = rf"\frac{{{abs(exact.numerator)}}}{{{exact.denominator}}}"
             return f"{{-{fraction}}}" if exact < 0 else fraction
         return format_latex_number(x, self.digits)

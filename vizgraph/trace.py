@@ -61,7 +61,8 @@ def _exactly(
     values: list[Fraction | None] = []
     for node in graph.nodes:
         if node.is_input:
-            values.append(Fraction(repr(start[node.index])))  # 0.1 is 1/10, as typed
+            typed = node.literal if start[node.index] == node.default else None
+            values.append(Fraction(typed or repr(start[node.index])))  # 0.1 is 1/10, 1/3 is 1/3
             continue
         operands = [values[p] for p in node.parents]
         values.append(_rational(node.shape, operands))
@@ -212,7 +213,9 @@ def _check(
 ) -> FiniteDifference:
     """The lab's forward difference and a central difference with a step scaled to the input."""
     x = start[param]
-    step = _CENTRAL_STEP * (abs(x) or 1.0)  # relative: right at 1e-20 and at 1e20 alike
+    # Relative to the input, so right at 1e-20 and at 1e20 alike; an absolute step for inputs
+    # so tiny (or zero) that a relative one would vanish.
+    step = _CENTRAL_STEP * (abs(x) if abs(x) > 1e-150 else 1.0)
 
     def target_at(value: float) -> float | None:
         try:
