@@ -277,33 +277,36 @@ class _Writer:
         steps.append(("backward", "sum", node.index, text, latex, tuple(d.edge for d in into)))
         return steps
 
-    def _which(self, d: LocalDerivative) -> str:
-        """` (the 2nd b in e)` where the parent occurs more than once in the child's formula."""
+    def _nth(self, d: LocalDerivative) -> int | None:
+        """Which use of the parent this edge is, where the parent is used more than once."""
         child = self.graph.nodes[d.child]
         if child.parents.count(d.parent) < 2:
+            return None
+        return child.parents[: self.graph.edges[d.edge].occurrence + 1].count(d.parent)
+
+    def _which(self, d: LocalDerivative) -> str:
+        """` (the 2nd b in e)` where the parent occurs more than once in the child's formula."""
+        nth = self._nth(d)
+        if nth is None:
             return ""
-        occurrence = self.graph.edges[d.edge].occurrence
-        nth = child.parents[: occurrence + 1].count(d.parent)
         ordinal = {1: "1st", 2: "2nd", 3: "3rd"}.get(nth, f"{nth}th")
-        return f" (the {ordinal} {self.graph.nodes[d.parent].name} in {child.name})"
+        return f" (the {ordinal} {self.graph.nodes[d.parent].name} in {self.graph.nodes[d.child].name})"
 
     def _local_text(self, d: LocalDerivative) -> str:
         """∂e/∂b, marked ∂e/∂b₍₂₎ for the second occurrence of b in e, as in the LaTeX."""
-        child = self.graph.nodes[d.child]
-        parent = self.graph.nodes[d.parent].name
-        if child.parents.count(d.parent) < 2:
-            return self.partial(child.name, parent)
-        nth = child.parents[: self.graph.edges[d.edge].occurrence + 1].count(d.parent)
-        return self.partial(child.name, parent) + f"({nth})".translate(_SUBSCRIPTS)
+        nth = self._nth(d)
+        text = self.partial(self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name)
+        return text if nth is None else text + f"({nth})".translate(_SUBSCRIPTS)
 
     def _local_latex(self, d: LocalDerivative) -> str:
         """∂e/∂b, marked ∂e/∂b₍₂₎ for the second occurrence of b in e."""
-        child = self.graph.nodes[d.child]
-        parent = self.graph.nodes[d.parent].name
-        if child.parents.count(d.parent) < 2:
-            return self.partial_latex(child.name, parent)
-        nth = child.parents[: self.graph.edges[d.edge].occurrence + 1].count(d.parent)
-        return rf"\frac{{\partial {name_latex(child.name)}}}{{\partial {name_latex(parent)}_{{({nth})}}}}"
+        nth = self._nth(d)
+        child, parent = self.graph.nodes[d.child].name, self.graph.nodes[d.parent].name
+        if nth is None:
+            return self.partial_latex(child, parent)
+        return (
+            rf"\frac{{\partial {name_latex(child)}}}{{\partial {name_latex(parent)}_{{({nth})}}}}"
+        )
 
     def _share(self, d: LocalDerivative) -> float:
         upstream = self.grads[d.child]
