@@ -76,6 +76,31 @@ def trace(
     the parser's bounds up to their hard caps (see SECURITY.md).
     """
     text, file = read_source(source)
+    return _trace_text(
+        text,
+        file,
+        at=at,
+        wrt=wrt,
+        target=target,
+        granularity=granularity,
+        digits=digits,
+        exact=exact,
+        limits=limits,
+    )
+
+
+def _trace_text(
+    text: str,
+    file: str | None,
+    *,
+    at: Mapping[str, float] | None,
+    wrt: Sequence[str] | None,
+    target: str | None,
+    granularity: str,
+    digits: int,
+    exact: bool,
+    limits: Limits | None = None,
+) -> Trace:
     program = parse(text, file=file, limits=limits)
     graph = compile_graph(program, target=target, granularity=granularity, limits=limits)
     return trace_graph(graph, inputs=at, wrt=wrt, digits=digits, exact=exact)
@@ -103,9 +128,10 @@ def render(
 
     `writers` (a started `vizgraph.pdf.PdfWriters`) writes the PDFs in parallel processes.
     """
-    text, file = read_source(source)
-    traced = trace(
-        text if file is None else Path(file),
+    text, file = read_source(source)  # read once: the trace and the page's program share it
+    traced = _trace_text(
+        text,
+        file,
         at=at,
         wrt=wrt,
         target=target,

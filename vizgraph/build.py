@@ -102,8 +102,9 @@ def build(
     on_result: Callable[[BuildResult], None] = lambda result: None,
 ) -> list[BuildResult]:
     """Build the specs that changed; a bad spec fails alone unless `fail_fast`."""
-    specs = select_specs(find_specs(paths), shard=shard, only=only)
-    if only is not None and not select_specs(find_specs(paths), only=only):
+    found = find_specs(paths)  # globbed once: sharded below, and listed whole in the index
+    specs = select_specs(found, shard=shard, only=only)
+    if only is not None and not select_specs(found, only=only):
         raise SpecError(
             f"no spec matches --only {only}", hint="match spec names, such as 'neuron*'"
         )
@@ -121,7 +122,7 @@ def build(
         else:
             tasks.append(task)
     results.extend(_run_all(tasks, jobs or os.cpu_count() or 1, fail_fast, on_result))
-    every = _destinations(find_specs(paths), out)  # before sharding: what the index lists
+    every = _destinations(found, out)  # before sharding: what the index lists
     for folder in sorted({d.parent for d in destinations.values()}):
         write_index(folder, [d.name for d in every.values() if d.parent == folder])
     return sorted(results, key=lambda r: r.spec.as_posix())
